@@ -1,0 +1,48 @@
+# Developer entry points. `make test` is what CI runs (.ci/run).
+
+GO          ?= go
+BIN         ?= bin/sprechstunde
+# -timeout per test binary keeps a hung test from eating the CI budget.
+TEST_FLAGS  ?= -race -count=1 -timeout 15m
+TEST_PKGS   ?= ./...
+
+.PHONY: run build test test-deps lint fmt bench bench-sfu clean
+
+## run: start the server in demo mode (override with SPRECHSTUNDE_DEMO=false)
+run:
+	mkdir -p data
+	SPRECHSTUNDE_DEMO=$${SPRECHSTUNDE_DEMO:-true} $(GO) run . serve
+
+## build: compile the binary into bin/
+build:
+	$(GO) build -o $(BIN) .
+
+## test-deps: install PostgreSQL, Chromium, gcc if missing (apt-get as root)
+test-deps:
+	bash scripts/install-test-deps.sh
+
+## test: full suite with the race detector against a throw-away PostgreSQL
+test: test-deps
+	bash scripts/pgtest.sh run -- $(GO) test $(TEST_FLAGS) $(TEST_PKGS)
+
+## lint: formatting, vet and the package layering rules
+lint:
+	@unformatted=$$(gofmt -l .); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) test -count=1 -run TestImportDirection ./server/
+
+## fmt: format all Go files
+fmt:
+	gofmt -w .
+
+## bench: booking load generator
+bench:
+	$(GO) run . loadgen booking
+
+## bench-sfu: SFU load generator
+bench-sfu:
+	$(GO) run . loadgen sfu
+
+clean:
+	rm -rf bin

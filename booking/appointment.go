@@ -1,0 +1,60 @@
+package booking
+
+import "time"
+
+// Status of an appointment and of its case.
+type Status string
+
+const (
+	StatusBooked    Status = "booked"
+	StatusCancelled Status = "cancelled"
+	StatusDone      Status = "done"
+	StatusNoShow    Status = "no_show"
+)
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool {
+	switch s {
+	case StatusBooked, StatusCancelled, StatusDone, StatusNoShow:
+		return true
+	}
+	return false
+}
+
+// Appointment is one booked consultation of a citizen with a clerk.
+type Appointment struct {
+	ID         int64
+	CaseID     int64
+	CaseNumber string
+	ServiceID  int64
+	ClerkID    int64
+	Start      time.Time
+	End        time.Time
+	// BusyUntil is End plus the service's buffer: the clerk is occupied
+	// until then, so no other appointment of theirs may begin earlier.
+	BusyUntil time.Time
+	Status    Status
+
+	CitizenName  string
+	CitizenEmail string
+	Topic        string
+	Language     string
+	ConsentAt    time.Time
+
+	JoinTokenHash   string
+	JoinExpiresAt   time.Time
+	ManageTokenHash string
+	ManageExpiresAt time.Time
+	CreatedAt       time.Time
+}
+
+// Busy is a span in which a clerk is occupied by an appointment.
+type Busy struct {
+	ClerkID int64
+	Start   time.Time
+	End     time.Time
+}
+
+func (b Busy) overlaps(start, end time.Time) bool {
+	return b.Start.Before(end) && start.Before(b.End)
+}

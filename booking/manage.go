@@ -1,0 +1,67 @@
+package booking
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// ByManageToken finds the appointment a manage link points to.
+// ErrNotFound for unknown tokens, ErrExpired once the appointment is over.
+func (o *Office) ByManageToken(ctx context.Context, token string) (Appointment, error) {
+	if !plausibleToken(token) {
+		return Appointment{}, fmt.Errorf("booking: manage token: %w", ErrNotFound)
+	}
+	a, err := o.store.AppointmentByManageHash(ctx, HashToken(token))
+	if err != nil {
+		return Appointment{}, fmt.Errorf("booking: manage token: %w", err)
+	}
+	if !o.now().Before(a.ManageExpiresAt) {
+		return Appointment{}, fmt.Errorf("booking: manage token: %w", ErrExpired)
+	}
+	return a, nil
+}
+
+// ByJoinToken finds the appointment a join link points to, while the link
+// is valid: from JoinEarly before the start until the end.
+func (o *Office) ByJoinToken(ctx context.Context, token string) (Appointment, error) {
+	if !plausibleToken(token) {
+		return Appointment{}, fmt.Errorf("booking: join token: %w", ErrNotFound)
+	}
+	a, err := o.store.AppointmentByJoinHash(ctx, HashToken(token))
+	if err != nil {
+		return Appointment{}, fmt.Errorf("booking: join token: %w", err)
+	}
+	if !o.now().Before(a.JoinExpiresAt) {
+		return Appointment{}, fmt.Errorf("booking: join token: %w", ErrExpired)
+	}
+	return a, nil
+}
+
+// CancelByToken cancels the appointment of a manage link and frees its time.
+// Cancelling twice is not an error, so a citizen's retry is harmless.
+func (o *Office) CancelByToken(ctx context.Context, token string) (Appointment, error) {
+	a, err := o.ByManageToken(ctx, token)
+	if err != nil {
+		return Appointment{}, err
+	}
+	switch {
+	case a.Status == StatusCancelled:
+		return a, nil
+	case a.Status != StatusBooked:
+		return Appointment{}, fmt.Errorf("booking: cancel %d (%s): %w", a.ID, a.Status, ErrConflict)
+	case !o.now().Before(a.Start):
+		return Appointment{}, fmt.Errorf("booking: cancel %d: %w", a.ID, ErrTooLate)
+	}
+	ev := Event{CaseID: a.CaseID, Type: EventCancelled, At: o.now(), Detail: "by citizen"}
+	err = o.store.SetAppointmentStatus(ctx, a.ID, []Status{StatusBooked}, StatusCancelled, ev)
+	if errors.Is(err, ErrConflict) {
+		// A concurrent cancel won; report the stored state.
+		return o.store.Appointment(ctx, a.ID)
+	}
+	if err != nil {
+		return Appointment{}, fmt.Errorf("booking: cancel %d: %w", a.ID, err)
+	}
+	a.Status = StatusCancelled
+	return a, nil
+}

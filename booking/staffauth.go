@@ -1,0 +1,219 @@
+package booking
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// NewUser is an admin's input for a staff account.
+type NewUser struct {
+	Email    string
+	Name     string
+	Password string
+	Role     Role
+}
+
+func (n *NewUser) validate() error {
+	v := &ValidationError{}
+	n.Email = NormalizeEmail(n.Email)
+	n.Name = strings.TrimSpace(n.Name)
+	checkEmail(v, "email", n.Email)
+	checkText(v, "name", n.Name, 1, 200)
+	checkPassword(v, n.Password)
+	if !n.Role.Valid() {
+		v.Add("role", "must be admin or clerk")
+	}
+	return v.Err()
+}
+
+func checkPassword(v *ValidationError, pw string) {
+	switch {
+	case len([]rune(pw)) < MinPasswordLength:
+		v.Add("password", fmt.Sprintf("must have at least %d characters", MinPasswordLength))
+	case len(pw) > 1024:
+		v.Add("password", "is too long")
+	}
+}
+
+// CreateUser adds a staff account (admin only). ErrConflict if the e-mail exists.
+func (o *Office) CreateUser(ctx context.Context, a Actor, n NewUser) (User, error) {
+	if err := requireAdmin(a); err != nil {
+		return User{}, err
+	}
+	return o.createUser(ctx, n)
+}
+
+func (o *Office) createUser(ctx context.Context, n NewUser) (User, error) {
+	if err := n.validate(); err != nil {
+		return User{}, err
+	}
+	hash, err := o.opt.Hasher.Hash(n.Password)
+	if err != nil {
+		return User{}, fmt.Errorf("booking: hash password: %w", err)
+	}
+	u := User{Email: n.Email, Name: n.Name, Role: n.Role, PasswordHash: hash, Active: true, CreatedAt: o.now()}
+	if err := o.store.CreateUser(ctx, &u); err != nil {
+		return User{}, fmt.Errorf("booking: create user: %w", err)
+	}
+	return u, nil
+}
+
+// EnsureAdmin creates an admin account when none exists yet, for the first
+// start of an installation. It reports whether it created one.
+func (o *Office) EnsureAdmin(ctx context.Context, email, password, name string) (bool, error) {
+	n, err := o.store.CountUsers(ctx, RoleAdmin)
+	if err != nil {
+		return false, fmt.Errorf("booking: count admins: %w", err)
+	}
+	if n > 0 {
+		return false, nil
+	}
+	if _, err := o.createUser(ctx, NewUser{Email: email, Name: name, Password: password, Role: RoleAdmin}); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// Users lists staff accounts (admin only).
+func (o *Office) Users(ctx context.Context, a Actor) ([]User, error) {
+	if err := requireAdmin(a); err != nil {
+		return nil, err
+	}
+	return o.store.Users(ctx)
+}
+
+// UserChange is an admin's edit of a staff account; nil fields stay.
+type UserChange struct {
+	Name     *string
+	Role     *Role
+	Active   *bool
+	Password *string
+}
+
+// UpdateUser edits, deactivates or resets the password of a staff account.
+// Deactivating or resetting ends the account's sessions.
+func (o *Office) UpdateUser(ctx context.Context, a Actor, id int64, ch UserChange) (User, error) {
+	if err := requireAdmin(a); err != nil {
+		return User{}, err
+	}
+	u, err := o.store.User(ctx, id)
+	if err != nil {
+		return User{}, fmt.Errorf("booking: user %d: %w", id, err)
+	}
+	v := &ValidationError{}
+	if ch.Name != nil {
+		u.Name = strings.TrimSpace(*ch.Name)
+		checkText(v, "name", u.Name, 1, 200)
+	}
+	if ch.Role != nil {
+		if !ch.Role.Valid() {
+			v.Add("role", "must be admin or clerk")
+		}
+		u.Role = *ch.Role
+	}
+	if ch.Password != nil {
+		checkPassword(v, *ch.Password)
+	}
+	if id == a.UserID && ((ch.Active != nil && !*ch.Active) || (ch.Role != nil && *ch.Role != RoleAdmin)) {
+		v.Add("active", "admins cannot deactivate or demote themselves")
+	}
+	if err := v.Err(); err != nil {
+		return User{}, err
+	}
+	endSessions := false
+	if ch.Active != nil {
+		endSessions = u.Active && !*ch.Active
+		u.Active = *ch.Active
+	}
+	if ch.Password != nil {
+		if u.PasswordHash, err = o.opt.Hasher.Hash(*ch.Password); err != nil {
+			return User{}, fmt.Errorf("booking: hash password: %w", err)
+		}
+		endSessions = true
+	}
+	if err := o.store.UpdateUser(ctx, u); err != nil {
+		return User{}, fmt.Errorf("booking: update user %d: %w", id, err)
+	}
+	if endSessions {
+		if err := o.store.DeleteUserSessions(ctx, id); err != nil {
+			return User{}, fmt.Errorf("booking: end sessions of %d: %w", id, err)
+		}
+	}
+	return u, nil
+}
+
+// Login checks credentials and opens a session. The returned token goes
+// into the cookie; only its hash is stored.
+func (o *Office) Login(ctx context.Context, email, password string) (User, Session, string, error) {
+	u, err := o.store.UserByEmail(ctx, NormalizeEmail(email))
+	if errors.Is(err, ErrNotFound) {
+		_, _ = o.opt.Hasher.Verify(o.dummyHash, password)
+		return User{}, Session{}, "", ErrUnauthenticated
+	}
+	if err != nil {
+		return User{}, Session{}, "", fmt.Errorf("booking: login: %w", err)
+	}
+	ok, err := o.opt.Hasher.Verify(u.PasswordHash, password)
+	if err != nil {
+		return User{}, Session{}, "", fmt.Errorf("booking: login: %w", err)
+	}
+	if !ok || !u.Active {
+		return User{}, Session{}, "", ErrUnauthenticated
+	}
+	token, hash, err := NewToken()
+	if err != nil {
+		return User{}, Session{}, "", err
+	}
+	csrf, err := randomString(16)
+	if err != nil {
+		return User{}, Session{}, "", err
+	}
+	now := o.now()
+	s := Session{TokenHash: hash, UserID: u.ID, CSRFToken: csrf, CreatedAt: now, ExpiresAt: now.Add(o.opt.SessionTTL)}
+	if err := o.store.CreateSession(ctx, s); err != nil {
+		return User{}, Session{}, "", fmt.Errorf("booking: login: %w", err)
+	}
+	return u, s, token, nil
+}
+
+// Authenticate resolves a session cookie to its active user.
+func (o *Office) Authenticate(ctx context.Context, token string) (User, Session, error) {
+	if !plausibleToken(token) {
+		return User{}, Session{}, ErrUnauthenticated
+	}
+	s, err := o.store.SessionByHash(ctx, HashToken(token), o.now())
+	if errors.Is(err, ErrNotFound) {
+		return User{}, Session{}, ErrUnauthenticated
+	}
+	if err != nil {
+		return User{}, Session{}, fmt.Errorf("booking: session: %w", err)
+	}
+	u, err := o.store.User(ctx, s.UserID)
+	if errors.Is(err, ErrNotFound) || (err == nil && !u.Active) {
+		return User{}, Session{}, ErrUnauthenticated
+	}
+	if err != nil {
+		return User{}, Session{}, fmt.Errorf("booking: session user: %w", err)
+	}
+	return u, s, nil
+}
+
+// Logout ends a session; unknown tokens are ignored.
+func (o *Office) Logout(ctx context.Context, token string) error {
+	if !plausibleToken(token) {
+		return nil
+	}
+	return o.store.DeleteSession(ctx, HashToken(token))
+}
+
+func randomString(n int) (string, error) {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("booking: random: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}

@@ -1,0 +1,109 @@
+package booking
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestBookingRequestValidate(t *testing.T) {
+	ok := func() BookingRequest {
+		return BookingRequest{ServiceID: 1, Start: time.Now(), Name: "Erika Mustermann", Email: "Erika@Example.org", Consent: true}
+	}
+	tests := []struct {
+		name   string
+		change func(*BookingRequest)
+		field  string // "" = valid
+	}{
+		{"valid", func(*BookingRequest) {}, ""},
+		{"missing consent", func(r *BookingRequest) { r.Consent = false }, "consent"},
+		{"invalid e-mail", func(r *BookingRequest) { r.Email = "not-an-address" }, "email"},
+		{"e-mail with display name", func(r *BookingRequest) { r.Email = "Erika <e@example.org>" }, "email"},
+		{"e-mail without domain dot", func(r *BookingRequest) { r.Email = "e@localhost" }, "email"},
+		{"empty name", func(r *BookingRequest) { r.Name = "  " }, "name"},
+		{"name with control chars", func(r *BookingRequest) { r.Name = "a\x00b" }, "name"},
+		{"multi-line name", func(r *BookingRequest) { r.Name = "a\nb" }, "name"},
+		{"bad language", func(r *BookingRequest) { r.Language = "deutsch" }, "language"},
+		{"no service", func(r *BookingRequest) { r.ServiceID = 0 }, "service_id"},
+		{"no start", func(r *BookingRequest) { r.Start = time.Time{} }, "start"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := ok()
+			tt.change(&r)
+			err := r.Validate()
+			if tt.field == "" {
+				if err != nil {
+					t.Fatalf("unexpected error %v", err)
+				}
+				if r.Email != "erika@example.org" || r.Language != "de" {
+					t.Errorf("not normalised: %q %q", r.Email, r.Language)
+				}
+				return
+			}
+			var v *ValidationError
+			if !errors.As(err, &v) || v.Fields[tt.field] == "" {
+				t.Fatalf("want error on %s, got %v", tt.field, err)
+			}
+		})
+	}
+}
+
+func TestParseClock(t *testing.T) {
+	tests := []struct {
+		in   string
+		want ClockTime
+		bad  bool
+	}{
+		{"09:00", 540, false}, {"00:00", 0, false}, {"24:00", 1440, false}, {"23:59", 1439, false},
+		{"24:01", 0, true}, {"9:00", 0, true}, {"09:60", 0, true}, {"ab:cd", 0, true}, {"", 0, true}, {"-1:00", 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseClock(tt.in)
+			if (err != nil) != tt.bad || got != tt.want {
+				t.Fatalf("ParseClock(%q) = %v, %v", tt.in, got, err)
+			}
+		})
+	}
+}
+
+func TestPickClerk(t *testing.T) {
+	o := &Office{opt: Options{MaxBookingsPerEmail: 2}}
+	tests := []struct {
+		name string
+		view ReserveView
+		want int64
+		err  error
+	}{
+		{"least loaded free clerk", ReserveView{Clerks: []ClerkLoad{{1, true, 3}, {2, true, 1}, {3, false, 0}}}, 2, nil},
+		{"tie goes to lower id", ReserveView{Clerks: []ClerkLoad{{5, true, 1}, {4, true, 1}}}, 4, nil},
+		{"nobody free", ReserveView{Clerks: []ClerkLoad{{1, false, 0}}}, 0, ErrSlotTaken},
+		{"no candidates", ReserveView{}, 0, ErrSlotTaken},
+		{"e-mail limit", ReserveView{OpenBookingsForEmail: 2, Clerks: []ClerkLoad{{1, true, 0}}}, 0, ErrTooManyBookings},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := o.pickClerk(tt.view)
+			if got != tt.want || !errors.Is(err, tt.err) {
+				t.Fatalf("got %d, %v; want %d, %v", got, err, tt.want, tt.err)
+			}
+		})
+	}
+}
+
+func TestTokens(t *testing.T) {
+	a, ha, err := NewToken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, _ := NewToken()
+	if a == b || len(a) < 22 || HashToken(a) != ha || ha == a || !plausibleToken(a) {
+		t.Fatalf("bad tokens %q %q %q", a, b, ha)
+	}
+	for _, bad := range []string{"", "short", a + "x", a[:len(a)-1] + "*"} {
+		if plausibleToken(bad) {
+			t.Errorf("plausibleToken(%q) = true", bad)
+		}
+	}
+}

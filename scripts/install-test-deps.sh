@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs the system packages the test suite needs, if missing:
+#   postgresql  integration tests against a real PostgreSQL (scripts/pgtest.sh)
+#   chromium    browser tests (chromedp)
+#   gcc         go test -race needs cgo
+# As root on Debian/Ubuntu it uses apt-get; otherwise it lists what is
+# missing and fails. Safe to run repeatedly: does nothing when all present.
+set -euo pipefail
+
+missing=()
+
+have_postgres() {
+	compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null
+}
+have_chromium() {
+	local b
+	[[ -x /usr/bin/chromium ]] && return 0
+	for b in chromium chromium-browser google-chrome google-chrome-stable; do
+		command -v "$b" >/dev/null && return 0
+	done
+	return 1
+}
+
+have_postgres || missing+=(postgresql)
+have_chromium || missing+=(chromium)
+command -v gcc >/dev/null || missing+=(gcc libc6-dev)
+
+if ((${#missing[@]} > 0)); then
+	if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null; then
+		echo "test dependencies missing: ${missing[*]}" >&2
+		echo "install them, e.g.: sudo apt-get install -y ${missing[*]}" >&2
+		exit 1
+	fi
+	echo "installing test dependencies: ${missing[*]}" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Hook for the accessibility tests: install axe-core via npm here once they
+# land (e.g. into node_modules/ next to go.mod, skipped when present).
+install_axe_core() {
+	: # not needed yet
+}
+install_axe_core

@@ -1,0 +1,101 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/sprechstunde/sprechstunde/booking"
+	"github.com/sprechstunde/sprechstunde/booking/gormstore"
+)
+
+// App is the composed server: configuration, store, use cases and routes.
+type App struct {
+	cfg    Config
+	log    *slog.Logger
+	store  *gormstore.Store
+	office *booking.Office
+	echo   *echo.Echo
+	now    func() time.Time
+}
+
+// Option changes how NewApp builds the App (tests inject a clock).
+type Option func(*App)
+
+// WithClock replaces the wall clock.
+func WithClock(now func() time.Time) Option { return func(a *App) { a.now = now } }
+
+// NewApp opens the database and wires everything; Close releases it.
+func NewApp(ctx context.Context, cfg Config, log *slog.Logger, opts ...Option) (*App, error) {
+	a := &App{cfg: cfg, log: log, now: time.Now}
+	for _, o := range opts {
+		o(a)
+	}
+	store, err := gormstore.Open(ctx, cfg.Database, log)
+	if err != nil {
+		return nil, fmt.Errorf("server: database: %w", err)
+	}
+	a.store = store
+	a.office, err = booking.New(store, booking.Options{
+		Location:            cfg.Location(),
+		Now:                 a.now,
+		MaxBookingsPerEmail: cfg.MaxBookingsPerEmail,
+		JoinEarly:           cfg.JoinEarly,
+		SessionTTL:          cfg.SessionTTL,
+		Hasher:              argonHasher{},
+	})
+	if err != nil {
+		_ = store.Close()
+		return nil, fmt.Errorf("server: office: %w", err)
+	}
+	a.echo = a.routes()
+	return a, nil
+}
+
+// Handler is the HTTP handler of the whole application.
+func (a *App) Handler() http.Handler { return a.echo }
+
+// Serve answers HTTP on ln until ctx ends, then shuts down gracefully:
+// stop accepting, let running requests finish within the shutdown timeout.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.echo,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("server: serve: %w", err)
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("server: shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("server: serve: %w", err)
+	}
+	return nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.store.Close() }
+
+// argonHasher adapts the argon2id functions to booking.PasswordHasher.
+type argonHasher struct{}
+
+func (argonHasher) Hash(pw string) (string, error)       { return HashPassword(pw) }
+func (argonHasher) Verify(hash, pw string) (bool, error) { return VerifyPassword(hash, pw) }

@@ -1,0 +1,130 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/sprechstunde/sprechstunde/booking"
+)
+
+type publicServiceJSON struct {
+	ID              int64  `json:"id"`
+	Name            string `json:"name"`
+	Description     string `json:"description"`
+	DurationMinutes int    `json:"duration_minutes"`
+}
+
+func (a *App) handlePublicServices(c echo.Context) error {
+	list, err := a.office.Services(c.Request().Context(), true)
+	if err != nil {
+		return err
+	}
+	out := make([]publicServiceJSON, len(list))
+	for i, s := range list {
+		out[i] = publicServiceJSON{ID: s.ID, Name: s.Name, Description: s.Description, DurationMinutes: s.DurationMinutes}
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+type slotJSON struct {
+	Start     string `json:"start"`
+	End       string `json:"end"`
+	Available int    `json:"available"`
+}
+
+func (a *App) handleSlots(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	from, to, err := a.dateRange(c, 6)
+	if err != nil {
+		return err
+	}
+	slots, err := a.office.FreeSlots(c.Request().Context(), id, from, to)
+	if err != nil {
+		return err
+	}
+	out := make([]slotJSON, len(slots))
+	for i, s := range slots {
+		out[i] = slotJSON{Start: a.rfc3339(s.Start), End: a.rfc3339(s.End), Available: s.Available}
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+type bookingRequestJSON struct {
+	ServiceID flexID `json:"service_id"`
+	Start     string `json:"start"`
+	Name      string `json:"name"`
+	Email     string `json:"email"`
+	Consent   bool   `json:"consent"`
+	Topic     string `json:"topic"`
+	Language  string `json:"language"`
+}
+
+type bookingJSON struct {
+	ID         int64  `json:"id"`
+	CaseNumber string `json:"case_number"`
+	ServiceID  int64  `json:"service_id"`
+	Start      string `json:"start"`
+	End        string `json:"end"`
+	Status     string `json:"status"`
+	JoinURL    string `json:"join_url,omitempty"`
+	ManageURL  string `json:"manage_url,omitempty"`
+}
+
+func (a *App) toBookingJSON(ap booking.Appointment) bookingJSON {
+	return bookingJSON{ID: ap.ID, CaseNumber: ap.CaseNumber, ServiceID: ap.ServiceID,
+		Start: a.rfc3339(ap.Start), End: a.rfc3339(ap.End), Status: string(ap.Status)}
+}
+
+func (a *App) handleBook(c echo.Context) error {
+	var req bookingRequestJSON
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	start, err := time.Parse(time.RFC3339, req.Start)
+	if err != nil && req.Start != "" {
+		return fieldError("start", "must be an RFC 3339 time such as 2026-12-01T10:30:00+01:00")
+	}
+	res, err := a.office.Book(c.Request().Context(), booking.BookingRequest{
+		ServiceID: int64(req.ServiceID), Start: start, Name: req.Name, Email: req.Email,
+		Consent: req.Consent, Topic: req.Topic, Language: req.Language,
+	})
+	if err != nil {
+		return err
+	}
+	out := a.toBookingJSON(res.Appointment)
+	out.JoinURL = a.cfg.PublicURL + "/join/" + res.JoinToken
+	out.ManageURL = a.cfg.PublicURL + "/manage/" + res.ManageToken
+	a.log.Info("appointment booked", "appointment", res.Appointment.ID, "case", res.Appointment.CaseNumber)
+	return c.JSON(http.StatusCreated, out)
+}
+
+func (a *App) handleManageGet(c echo.Context) error {
+	ap, err := a.office.ByManageToken(c.Request().Context(), c.Param("token"))
+	if err != nil {
+		return manageError(err)
+	}
+	return c.JSON(http.StatusOK, a.toBookingJSON(ap))
+}
+
+func (a *App) handleManageCancel(c echo.Context) error {
+	ap, err := a.office.CancelByToken(c.Request().Context(), c.Param("token"))
+	if err != nil {
+		return manageError(err)
+	}
+	a.log.Info("appointment cancelled by citizen", "appointment", ap.ID)
+	return c.NoContent(http.StatusNoContent)
+}
+
+// manageError words a bad manage link for a citizen.
+func manageError(err error) error {
+	if errors.Is(err, booking.ErrNotFound) {
+		return newAPIError(http.StatusNotFound, "not_found", "This link is not valid. Please use the link from your confirmation e-mail.")
+	}
+	return err
+}

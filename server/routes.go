@@ -1,0 +1,79 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/sprechstunde/sprechstunde/booking"
+)
+
+// routes lists every route of the application in one place.
+func (a *App) routes() *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = a.handleError
+	e.IPExtractor = echo.ExtractIPDirect()
+	if nets := a.cfg.TrustedProxyNets(); len(nets) > 0 {
+		var opts []echo.TrustOption
+		for _, n := range nets {
+			opts = append(opts, echo.TrustIPRange(n))
+		}
+		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
+	}
+	e.Use(a.accessLog, a.securityHeaders)
+
+	e.GET("/healthz", a.handleHealth)
+
+	api := e.Group("/api/v1", noStore, a.limitBody)
+	public := a.perIPLimiter(a.cfg.RateLimitPerMinute)
+	api.GET("/services", a.handlePublicServices)
+	api.GET("/services/:id/slots", a.handleSlots)
+	api.POST("/bookings", a.handleBook, public)
+	api.GET("/bookings/manage/:token", a.handleManageGet, public)
+	api.DELETE("/bookings/manage/:token", a.handleManageCancel, public)
+
+	api.POST("/auth/login", a.handleLogin, a.perIPLimiter(loginsPerMinute(a.cfg.RateLimitPerMinute)))
+	api.POST("/auth/logout", a.handleLogout)
+	api.GET("/auth/me", a.handleMe, a.requireStaff())
+
+	anyStaff := a.requireStaff(booking.RoleAdmin, booking.RoleClerk)
+	api.GET("/clerk/appointments", a.handleClerkAppointments, anyStaff)
+	api.GET("/cases/:number", a.handleCase, anyStaff)
+	api.POST("/cases/:number/notes", a.handleAddNote, anyStaff)
+	api.POST("/cases/:number/status", a.handleCaseStatus, anyStaff)
+
+	admin := api.Group("/admin", a.requireStaff(booking.RoleAdmin))
+	admin.GET("/users", a.handleListUsers)
+	admin.POST("/users", a.handleCreateUser)
+	admin.PATCH("/users/:id", a.handleUpdateUser)
+	admin.GET("/services", a.handleAdminServices)
+	admin.POST("/services", a.handleCreateService)
+	admin.PUT("/services/:id", a.handleUpdateService)
+	admin.GET("/services/:id/hours", a.handleListHours)
+	admin.POST("/services/:id/hours", a.handleAddHours)
+	admin.DELETE("/hours/:id", a.handleDeleteHours)
+	admin.GET("/closures", a.handleListClosures)
+	admin.POST("/closures", a.handleAddClosure)
+	admin.DELETE("/closures/:id", a.handleDeleteClosure)
+
+	e.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
+	return e
+}
+
+// loginsPerMinute allows fewer login attempts than bookings per IP, against
+// password guessing, and is off when rate limiting is off (load tests).
+func loginsPerMinute(public int) int {
+	if public <= 0 {
+		return 0
+	}
+	return max(10, public/3)
+}
+
+func (a *App) handleHealth(c echo.Context) error {
+	if err := a.store.Ping(c.Request().Context()); err != nil {
+		a.log.Warn("health check: database does not answer", "err", err)
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}

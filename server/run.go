@@ -1,0 +1,95 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+)
+
+// Run is the whole program: it dispatches the subcommand in args (serve by
+// default) and returns when it is done or ctx ends.
+func Run(ctx context.Context, args []string, getenv func(string) string) error {
+	return run(ctx, args, getenv, os.Stdout, os.Stderr)
+}
+
+const usage = `usage: sprechstunde [command] [flags]
+
+commands:
+  serve            start the server (default)
+  loadgen booking  run an appointment rush against a server and print figures
+  user add         create a staff account: -email -name -role (password from SPRECHSTUNDE_NEW_PASSWORD)
+  healthcheck      exit 0 when the local server answers /healthz (for containers)
+
+flags:
+  -config FILE     YAML configuration (or SPRECHSTUNDE_CONFIG)
+`
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, args, getenv, stdout, stderr)
+	case "loadgen":
+		return loadgen(ctx, args, getenv, stdout, stderr)
+	case "user":
+		return userCommand(ctx, args, getenv, stdout, stderr)
+	case "healthcheck":
+		return healthcheck(ctx, args, getenv)
+	case "help", "-h", "--help":
+		_, _ = io.WriteString(stdout, usage)
+		return nil
+	}
+	_, _ = io.WriteString(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+func newLogger(cfg Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := Load(args, getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stderr)
+	app, err := NewApp(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	if err := app.bootstrap(ctx, stdout); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("server: listen: %w", err)
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "public_url", cfg.PublicURL, "database", databaseKind(cfg))
+	err = app.Serve(ctx, ln)
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+// databaseKind names the database without its URL, which may hold a password.
+func databaseKind(cfg Config) string {
+	if cfg.IsPostgres() {
+		return "postgresql"
+	}
+	return "sqlite"
+}
