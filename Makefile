@@ -6,15 +6,19 @@ BIN         ?= bin/sprechstunde
 TEST_FLAGS  ?= -race -count=1 -timeout 15m
 TEST_PKGS   ?= ./...
 
-.PHONY: run build test test-deps lint fmt bench bench-sfu clean
+.PHONY: run build build-deps test test-deps lint fmt bench bench-sfu clean
 
 ## run: start the server in demo mode (override with SPRECHSTUNDE_DEMO=false)
-run:
+run: build-deps
 	mkdir -p data
 	SPRECHSTUNDE_DEMO=$${SPRECHSTUNDE_DEMO:-true} $(GO) run . serve
 
+## build-deps: the C compiler the SQLite driver (cgo) needs
+build-deps:
+	@command -v gcc >/dev/null || bash scripts/install-test-deps.sh gcc
+
 ## build: compile the binary into bin/
-build:
+build: build-deps
 	$(GO) build -o $(BIN) .
 
 ## test-deps: install PostgreSQL, Chromium, gcc if missing (apt-get as root)

@@ -46,7 +46,25 @@ type Appointment struct {
 	ManageTokenHash string
 	ManageExpiresAt time.Time
 	CreatedAt       time.Time
+
+	// Sequence counts reschedulings; calendar invitations carry it so a
+	// citizen's calendar replaces the old entry instead of adding one.
+	Sequence int
+	// ScheduledAt is when the current time was chosen (booking or last
+	// rebooking); reminders due before it are not sent.
+	ScheduledAt time.Time
+	// JoinTokenSealed is the join token encrypted with the office's secret
+	// key, so reminders can carry the join link (see docs/privacy.md).
+	JoinTokenSealed string
+	// JoinedAt is when the citizen first joined the video room; zero until then.
+	JoinedAt time.Time
 }
+
+// MaxBusySpan is the longest span one appointment can occupy a clerk
+// (maximum duration plus maximum buffer, see Service.Validate). Stores use
+// it to bound overlap queries: an appointment that starts earlier than
+// MaxBusySpan before t cannot reach t.
+const MaxBusySpan = (480 + 240) * time.Minute
 
 // Busy is a span in which a clerk is occupied by an appointment.
 type Busy struct {

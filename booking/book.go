@@ -22,7 +22,7 @@ func (o *Office) FreeSlots(ctx context.Context, serviceID int64, from, to Date) 
 	if from.AddDays(maxSlotRangeDays).Before(to) {
 		return nil, invalid("to", fmt.Sprintf("range must not exceed %d days", maxSlotRangeDays))
 	}
-	svc, err := o.store.Service(ctx, serviceID)
+	svc, err := o.cachedService(ctx, serviceID)
 	if err != nil {
 		return nil, fmt.Errorf("booking: slots of service %d: %w", serviceID, err)
 	}
@@ -33,7 +33,7 @@ func (o *Office) FreeSlots(ctx context.Context, serviceID int64, from, to Date) 
 	if err != nil {
 		return nil, err
 	}
-	free := all[:0]
+	free := all[:0] // all is our own copy, filtering in place is safe
 	for _, s := range all {
 		if s.Available > 0 {
 			free = append(free, s)
@@ -42,19 +42,42 @@ func (o *Office) FreeSlots(ctx context.Context, serviceID int64, from, to Date) 
 	return free, nil
 }
 
-// slots computes every grid start of svc from..to with its availability.
+// slots returns every grid start of svc from..to with its availability,
+// limited to what may be booked now (minimum notice, horizon).
 func (o *Office) slots(ctx context.Context, svc Service, from, to Date) ([]Slot, error) {
-	loc, now := o.opt.Location, o.now()
-	hours, err := o.store.OpeningHours(ctx, svc.ID)
+	grid, err := o.grid(ctx, svc, from, to)
 	if err != nil {
-		return nil, fmt.Errorf("booking: slots: hours: %w", err)
+		return nil, err
 	}
-	if len(hours) == 0 {
-		return nil, nil
+	now := o.now()
+	earliest := now.Add(time.Duration(svc.MinNoticeMinutes) * time.Minute)
+	latest := DateOf(now).AddDays(svc.HorizonDays+1).At(0, o.opt.Location)
+	out := make([]Slot, 0, len(grid))
+	for _, s := range grid {
+		if !s.Start.Before(earliest) && s.Start.Before(latest) {
+			out = append(out, s)
+		}
 	}
-	closures, err := o.store.Closures(ctx, from, to)
+	return out, nil
+}
+
+// grid computes (or takes from the cache) the full slot grid from..to.
+// The returned slice is shared with the cache: never modify it.
+func (o *Office) grid(ctx context.Context, svc Service, from, to Date) ([]Slot, error) {
+	if cached, ok := o.cache.get(svc.ID, from, to); ok {
+		return cached, nil
+	}
+	return o.cache.share(flightKey{svc.ID, from, to}, func() ([]Slot, error) {
+		return o.computeGrid(ctx, svc, from, to)
+	})
+}
+
+func (o *Office) computeGrid(ctx context.Context, svc Service, from, to Date) ([]Slot, error) {
+	stamp := o.cache.stamp(from, to)
+	loc := o.opt.Location
+	hours, closures, err := o.schedule(ctx, svc, from, to)
 	if err != nil {
-		return nil, fmt.Errorf("booking: slots: closures: %w", err)
+		return nil, err
 	}
 	var clerks []int64
 	for _, h := range hours {
@@ -62,18 +85,80 @@ func (o *Office) slots(ctx context.Context, svc Service, from, to Date) ([]Slot,
 			clerks = append(clerks, h.ClerkID)
 		}
 	}
-	// Busy spans may start the day before (a long buffer) or end after.
-	busy, err := o.store.BusyIntervals(ctx, clerks, from.AddDays(-1).At(0, loc), to.AddDays(2).At(0, loc))
-	if err != nil {
-		return nil, fmt.Errorf("booking: slots: busy: %w", err)
+	var busy []Busy
+	if len(clerks) > 0 {
+		// A slot late on the last day may reach into the next one.
+		busy, err = o.store.BusyIntervals(ctx, clerks, from.At(0, loc), to.AddDays(1).At(0, loc).Add(MaxBusySpan))
+		if err != nil {
+			return nil, fmt.Errorf("booking: slots: busy: %w", err)
+		}
 	}
-	horizonEnd := DateOf(now).AddDays(svc.HorizonDays+1).At(0, loc)
-	return computeSlots(slotInput{
+	slots := computeSlots(slotInput{
 		service: svc, hours: hours, closures: closures, busy: busy,
 		from: from, to: to, loc: loc,
-		earliest: now.Add(time.Duration(svc.MinNoticeMinutes) * time.Minute),
-		latest:   horizonEnd,
-	}), nil
+		latest: to.AddDays(2).At(0, loc), // everything in range; slots() filters by now
+	})
+	o.cache.put(svc.ID, from, to, stamp, slots, loc)
+	return slots, nil
+}
+
+// schedule loads what the grid depends on apart from bookings: the active
+// clerks' hours for svc (cached until the schedule changes) and closures.
+func (o *Office) schedule(ctx context.Context, svc Service, from, to Date) ([]OpeningHours, []Closure, error) {
+	hours, ok := o.cache.hoursOf(svc.ID)
+	if !ok {
+		stamp := o.cache.stamp(from, from)
+		all, err := o.store.OpeningHours(ctx, svc.ID)
+		if err != nil {
+			return nil, nil, fmt.Errorf("booking: slots: hours: %w", err)
+		}
+		if hours, err = o.activeOnly(ctx, all); err != nil {
+			return nil, nil, err
+		}
+		o.cache.putHours(svc.ID, stamp, hours)
+	}
+	closures, err := o.store.Closures(ctx, from, to)
+	if err != nil {
+		return nil, nil, fmt.Errorf("booking: slots: closures: %w", err)
+	}
+	return hours, closures, nil
+}
+
+// cachedService reads a service through the cache: every slot listing and
+// booking needs it, and services change rarely (invalidateAll on change).
+func (o *Office) cachedService(ctx context.Context, id int64) (Service, error) {
+	if s, ok := o.cache.serviceOf(id); ok {
+		return s, nil
+	}
+	stamp := o.cache.stamp(Date{}, Date{})
+	s, err := o.store.Service(ctx, id)
+	if err != nil {
+		return Service{}, err
+	}
+	o.cache.putService(stamp, s)
+	return s, nil
+}
+
+// activeOnly drops the hours of deactivated staff: they offer no slots.
+func (o *Office) activeOnly(ctx context.Context, hours []OpeningHours) ([]OpeningHours, error) {
+	if len(hours) == 0 {
+		return hours, nil
+	}
+	users, err := o.store.Users(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("booking: slots: staff: %w", err)
+	}
+	active := map[int64]bool{}
+	for _, u := range users {
+		active[u.ID] = u.Active
+	}
+	out := hours[:0:0]
+	for _, h := range hours {
+		if active[h.ClerkID] {
+			out = append(out, h)
+		}
+	}
+	return out, nil
 }
 
 // BookingRequest is a citizen's booking as entered in the form.
@@ -133,7 +218,7 @@ func (o *Office) Book(ctx context.Context, r BookingRequest) (BookingResult, err
 	if err := r.Validate(); err != nil {
 		return BookingResult{}, err
 	}
-	svc, err := o.store.Service(ctx, r.ServiceID)
+	svc, err := o.cachedService(ctx, r.ServiceID)
 	if errors.Is(err, ErrNotFound) || (err == nil && !svc.Published) {
 		return BookingResult{}, invalid("service_id", "no such service")
 	}
@@ -150,6 +235,10 @@ func (o *Office) Book(ctx context.Context, r BookingRequest) (BookingResult, err
 		return BookingResult{}, err
 	}
 	manage, manageHash, err := NewToken()
+	if err != nil {
+		return BookingResult{}, err
+	}
+	sealedJoin, err := o.sealJoinToken(join)
 	if err != nil {
 		return BookingResult{}, err
 	}
@@ -171,14 +260,29 @@ func (o *Office) Book(ctx context.Context, r BookingRequest) (BookingResult, err
 		ManageTokenHash: manageHash,
 		ManageExpiresAt: slot.End,
 		CreatedAt:       now,
+		ScheduledAt:     now,
+		JoinTokenSealed: sealedJoin,
+	}
+	dayStart, dayEnd := day.At(0, o.opt.Location), day.AddDays(1).At(0, o.opt.Location)
+	loads, err := o.store.DayLoads(ctx, slot.Clerks, dayStart, dayEnd)
+	if err != nil {
+		return BookingResult{}, fmt.Errorf("booking: loads: %w", err)
 	}
 	stored, err := o.store.Reserve(ctx, Reservation{
+		Loads:       loads,
 		Appointment: appt,
 		Candidates:  slot.Clerks,
-		DayStart:    day.At(0, o.opt.Location),
-		DayEnd:      day.AddDays(1).At(0, o.opt.Location),
+		DayStart:    dayStart,
+		DayEnd:      dayEnd,
 		Now:         now,
+		Mails: func(a Appointment) ([]OutboxEntry, error) {
+			return o.composeMail(MailData{Kind: MailConfirmation, Language: a.Language, To: a.CitizenEmail,
+				Appointment: a, ServiceName: svc.Name, JoinToken: join, ManageToken: manage},
+				fmt.Sprintf("confirmation:%d", a.ID))
+		},
 	}, o.pickClerk)
+	// Booked or found taken: either way the cached grid of that day is stale.
+	o.cache.invalidateDay(day)
 	if err != nil {
 		return BookingResult{}, fmt.Errorf("booking: reserve %s: %w", r.Start.Format(time.RFC3339), err)
 	}
@@ -197,20 +301,58 @@ func (o *Office) slotAt(ctx context.Context, svc Service, start time.Time) (Slot
 	case !start.Before(DateOf(now).AddDays(svc.HorizonDays+1).At(0, o.opt.Location)):
 		return Slot{}, invalid("start", fmt.Sprintf("must be within the next %d days", svc.HorizonDays))
 	}
+	// Only the schedule decides whether start is a slot and who offers it;
+	// who is free is decided by Reserve under lock. A cached grid also
+	// answers "taken" without a write transaction.
 	day := DateOf(start)
-	slots, err := o.slots(ctx, svc, day, day)
+	if grid, cached := o.cache.get(svc.ID, day, day); cached {
+		for _, s := range grid {
+			if s.Start.Equal(start) {
+				if s.Available == 0 {
+					return Slot{}, fmt.Errorf("booking: slot %s: %w", start.Format(time.RFC3339), ErrSlotTaken)
+				}
+				return s, nil
+			}
+		}
+		return Slot{}, invalid("start", "is not a bookable slot time of this service")
+	}
+	hours, closures, err := o.schedule(ctx, svc, day, day)
 	if err != nil {
 		return Slot{}, err
 	}
-	for _, s := range slots {
-		if s.Start.Equal(start) {
-			if s.Available == 0 {
-				return Slot{}, fmt.Errorf("booking: slot %s: %w", start.Format(time.RFC3339), ErrSlotTaken)
-			}
-			return s, nil
-		}
+	if s, ok := slotOnGrid(svc, hours, closures, day, start, o.opt.Location); ok {
+		return s, nil
 	}
 	return Slot{}, invalid("start", "is not a bookable slot time of this service")
+}
+
+// slotOnGrid says which clerks' grids contain start on day, by arithmetic
+// on each opening instead of laying the whole day's grid.
+func slotOnGrid(svc Service, hours []OpeningHours, closures []Closure, day Date, start time.Time, loc *time.Location) (Slot, bool) {
+	dur, step := svc.Duration(), svc.Step()
+	slot := Slot{Start: start, End: start.Add(dur)}
+	for _, h := range hours {
+		if h.ServiceID != svc.ID || h.Weekday != day.ISOWeekday() || closedFor(closures, h.ClerkID) || containsID(slot.Clerks, h.ClerkID) {
+			continue
+		}
+		open, closing := day.At(h.Start, loc), day.At(h.End, loc)
+		if start.Before(open) || slot.End.After(closing) || start.Sub(open)%step != 0 {
+			continue
+		}
+		slot.Clerks = append(slot.Clerks, h.ClerkID)
+	}
+	slot.Available = len(slot.Clerks)
+	return slot, slot.Available > 0
+}
+
+// closedFor reports whether the office or the clerk is closed (closures of one day).
+func closedFor(closures []Closure, clerkID int64) bool {
+	for _, c := range closures {
+		if c.ClerkID == 0 || c.ClerkID == clerkID {
+			return true
+		}
+	}
+	return false
 }
 
 // pickClerk runs inside the store's lock: enforce the per-address limit,

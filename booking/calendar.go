@@ -58,12 +58,20 @@ type ClockTime int
 
 // ParseClock reads "HH:MM" (24-hour clock; "24:00" means end of day).
 func ParseClock(s string) (ClockTime, error) {
-	var h, m int
+	bad := fmt.Errorf("booking: clock %q: want HH:MM", s)
 	if len(s) != 5 || s[2] != ':' {
-		return 0, fmt.Errorf("booking: clock %q: want HH:MM", s)
+		return 0, bad
 	}
-	if _, err := fmt.Sscanf(s, "%02d:%02d", &h, &m); err != nil || h < 0 || h > 24 || m < 0 || m > 59 || (h == 24 && m != 0) {
-		return 0, fmt.Errorf("booking: clock %q: want HH:MM", s)
+	digits := [4]byte{s[0], s[1], s[3], s[4]}
+	for _, d := range digits {
+		if d < '0' || d > '9' {
+			return 0, bad
+		}
+	}
+	h := int(s[0]-'0')*10 + int(s[1]-'0')
+	m := int(s[3]-'0')*10 + int(s[4]-'0')
+	if h > 24 || m > 59 || (h == 24 && m != 0) {
+		return 0, bad
 	}
 	return ClockTime(h*60 + m), nil
 }

@@ -43,6 +43,7 @@ const (
 	EventCancelled     EventType = "cancelled"
 	EventNoteAdded     EventType = "note_added"
 	EventStatusChanged EventType = "status_changed"
+	EventRebooked      EventType = "rebooked"
 )
 
 // Event is one entry of a case's timeline. Detail holds no personal data.

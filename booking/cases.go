@@ -60,6 +60,9 @@ func (o *Office) AddNote(ctx context.Context, a Actor, number, text string) (Not
 	if err := o.store.AddNote(ctx, &n); err != nil {
 		return Note{}, fmt.Errorf("booking: note on %s: %w", c.Number, err)
 	}
+	if err := o.Audit(ctx, a, ActionNoteAdded, caseObject(c.ID), ""); err != nil {
+		return Note{}, err
+	}
 	return n, nil
 }
 
@@ -82,11 +85,20 @@ func (o *Office) SetCaseStatus(ctx context.Context, a Actor, number string, to S
 		return Case{}, fmt.Errorf("booking: case %s: %w", c.Number, err)
 	}
 	ev := Event{CaseID: c.ID, Type: EventStatusChanged, At: o.now(), ActorID: a.UserID, Detail: string(to)}
+	var mails []OutboxEntry
 	if to == StatusCancelled {
 		ev.Type, ev.Detail = EventCancelled, "by staff"
+		if mails, err = o.cancellationMails(ctx, appt, false); err != nil {
+			return Case{}, err
+		}
 	}
-	if err := o.store.SetAppointmentStatus(ctx, appt.ID, from, to, ev); err != nil {
+	err = o.store.SetAppointmentStatus(ctx, appt.ID, from, to, ev, mails...)
+	o.cache.invalidateDay(DateOf(appt.Start.In(o.opt.Location)))
+	if err != nil {
 		return Case{}, fmt.Errorf("booking: case %s to %s: %w", c.Number, to, err)
+	}
+	if err := o.Audit(ctx, a, ActionCaseStatus, caseObject(c.ID), string(to)); err != nil {
+		return Case{}, err
 	}
 	return o.store.CaseByNumber(ctx, c.Number)
 }

@@ -54,7 +54,12 @@ func (o *Office) CancelByToken(ctx context.Context, token string) (Appointment, 
 		return Appointment{}, fmt.Errorf("booking: cancel %d: %w", a.ID, ErrTooLate)
 	}
 	ev := Event{CaseID: a.CaseID, Type: EventCancelled, At: o.now(), Detail: "by citizen"}
-	err = o.store.SetAppointmentStatus(ctx, a.ID, []Status{StatusBooked}, StatusCancelled, ev)
+	mails, err := o.cancellationMails(ctx, a, true)
+	if err != nil {
+		return Appointment{}, err
+	}
+	err = o.store.SetAppointmentStatus(ctx, a.ID, []Status{StatusBooked}, StatusCancelled, ev, mails...)
+	o.cache.invalidateDay(DateOf(a.Start.In(o.opt.Location)))
 	if errors.Is(err, ErrConflict) {
 		// A concurrent cancel won; report the stored state.
 		return o.store.Appointment(ctx, a.ID)
@@ -64,4 +69,22 @@ func (o *Office) CancelByToken(ctx context.Context, token string) (Appointment, 
 	}
 	a.Status = StatusCancelled
 	return a, nil
+}
+
+// cancellationMails tells the citizen and, when the citizen cancelled, the
+// responsible clerk, so the freed time is not a surprise.
+func (o *Office) cancellationMails(ctx context.Context, a Appointment, byCitizen bool) ([]OutboxEntry, error) {
+	svc := o.serviceName(ctx, a.ServiceID)
+	out, err := o.composeMail(MailData{Kind: MailCancellation, Language: a.Language, To: a.CitizenEmail,
+		Appointment: a, ServiceName: svc}, fmt.Sprintf("cancellation:%d", a.ID))
+	if err != nil || !byCitizen {
+		return out, err
+	}
+	clerk, err := o.store.User(ctx, a.ClerkID)
+	if err != nil {
+		return nil, fmt.Errorf("booking: clerk of %d: %w", a.ID, err)
+	}
+	note, err := o.composeMail(MailData{Kind: MailClerkCancelled, Language: "de", To: clerk.Email,
+		Appointment: a, ServiceName: svc}, fmt.Sprintf("clerk_cancelled:%d", a.ID))
+	return append(out, note...), err
 }

@@ -14,6 +14,15 @@ type Options struct {
 	JoinEarly           time.Duration    // the join link works this long before the start
 	SessionTTL          time.Duration    // staff login lifetime
 	Hasher              PasswordHasher
+	// SlotCacheTTL bounds how long a computed slot grid is reused; it only
+	// matters for changes made by other server processes. Negative disables.
+	SlotCacheTTL time.Duration
+
+	Mailer      MailRenderer    // renders mails; nil queues none
+	Sealer      *Sealer         // encrypts join tokens and queued mails
+	Reminders   []time.Duration // before the start; nil means DefaultReminders, empty none
+	NoShowGrace time.Duration   // after the end before an unjoined appointment is a no-show
+	Retention   Retention       // zero periods get DefaultRetention
 }
 
 // Office runs the use cases of one office on a Store.
@@ -23,6 +32,7 @@ type Office struct {
 	// dummyHash makes a login for an unknown e-mail cost as much as one for
 	// a known e-mail, so response times do not reveal staff addresses.
 	dummyHash string
+	cache     *slotCache
 }
 
 // New builds an Office. It fails only when the password hasher fails.
@@ -39,6 +49,16 @@ func New(store Store, opt Options) (*Office, error) {
 	if opt.SessionTTL == 0 {
 		opt.SessionTTL = 8 * time.Hour
 	}
+	if opt.SlotCacheTTL == 0 {
+		opt.SlotCacheTTL = 2 * time.Second
+	}
+	if opt.Reminders == nil {
+		opt.Reminders = DefaultReminders
+	}
+	if opt.NoShowGrace == 0 {
+		opt.NoShowGrace = 15 * time.Minute
+	}
+	opt.Retention = opt.Retention.withDefaults()
 	if opt.Hasher == nil {
 		return nil, errors.New("booking: Options.Hasher is required")
 	}
@@ -46,7 +66,7 @@ func New(store Store, opt Options) (*Office, error) {
 	if err != nil {
 		return nil, fmt.Errorf("booking: dummy hash: %w", err)
 	}
-	return &Office{store: store, opt: opt, dummyHash: dummy}, nil
+	return &Office{store: store, opt: opt, dummyHash: dummy, cache: newSlotCache(opt.SlotCacheTTL)}, nil
 }
 
 // Location is the office's time zone.

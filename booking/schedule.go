@@ -18,6 +18,9 @@ func (o *Office) CreateService(ctx context.Context, a Actor, s Service) (Service
 	if err := o.store.CreateService(ctx, &s); err != nil {
 		return Service{}, fmt.Errorf("booking: create service: %w", err)
 	}
+	if err := o.Audit(ctx, a, ActionServiceCreated, idObject("service", s.ID), ""); err != nil {
+		return Service{}, err
+	}
 	return s, nil
 }
 
@@ -32,6 +35,10 @@ func (o *Office) UpdateService(ctx context.Context, a Actor, s Service) (Service
 	}
 	if err := o.store.UpdateService(ctx, s); err != nil {
 		return Service{}, fmt.Errorf("booking: update service %d: %w", s.ID, err)
+	}
+	o.cache.invalidateAll()
+	if err := o.Audit(ctx, a, ActionServiceUpdated, idObject("service", s.ID), ""); err != nil {
+		return Service{}, err
 	}
 	return s, nil
 }
@@ -73,6 +80,10 @@ func (o *Office) AddOpeningHours(ctx context.Context, a Actor, h OpeningHours) (
 	if err := o.store.AddOpeningHours(ctx, &h); err != nil {
 		return OpeningHours{}, fmt.Errorf("booking: add hours: %w", err)
 	}
+	o.cache.invalidateAll()
+	if err := o.Audit(ctx, a, ActionHoursAdded, idObject("hours", h.ID), idObject("service", h.ServiceID)); err != nil {
+		return OpeningHours{}, err
+	}
 	return h, nil
 }
 
@@ -101,7 +112,11 @@ func (o *Office) DeleteOpeningHours(ctx context.Context, a Actor, id int64) erro
 	if err := requireAdmin(a); err != nil {
 		return err
 	}
-	return o.store.DeleteOpeningHours(ctx, id)
+	defer o.cache.invalidateAll()
+	if err := o.store.DeleteOpeningHours(ctx, id); err != nil {
+		return err
+	}
+	return o.Audit(ctx, a, ActionHoursDeleted, idObject("hours", id), "")
 }
 
 // AddClosure closes a day for the office (ClerkID 0) or a clerk.
@@ -123,6 +138,10 @@ func (o *Office) AddClosure(ctx context.Context, a Actor, c Closure) (Closure, e
 	if err := o.store.AddClosure(ctx, &c); err != nil {
 		return Closure{}, fmt.Errorf("booking: add closure: %w", err)
 	}
+	o.cache.invalidateAll()
+	if err := o.Audit(ctx, a, ActionClosureAdded, idObject("closure", c.ID), ""); err != nil {
+		return Closure{}, err
+	}
 	return c, nil
 }
 
@@ -139,5 +158,9 @@ func (o *Office) DeleteClosure(ctx context.Context, a Actor, id int64) error {
 	if err := requireAdmin(a); err != nil {
 		return err
 	}
-	return o.store.DeleteClosure(ctx, id)
+	defer o.cache.invalidateAll()
+	if err := o.store.DeleteClosure(ctx, id); err != nil {
+		return err
+	}
+	return o.Audit(ctx, a, ActionClosureDeleted, idObject("closure", id), "")
 }

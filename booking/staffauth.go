@@ -44,7 +44,11 @@ func (o *Office) CreateUser(ctx context.Context, a Actor, n NewUser) (User, erro
 	if err := requireAdmin(a); err != nil {
 		return User{}, err
 	}
-	return o.createUser(ctx, n)
+	u, err := o.createUser(ctx, n)
+	if err != nil {
+		return User{}, err
+	}
+	return u, o.Audit(ctx, a, ActionUserCreated, userObject(u.ID), string(u.Role))
 }
 
 func (o *Office) createUser(ctx context.Context, n NewUser) (User, error) {
@@ -138,10 +142,14 @@ func (o *Office) UpdateUser(ctx context.Context, a Actor, id int64, ch UserChang
 	if err := o.store.UpdateUser(ctx, u); err != nil {
 		return User{}, fmt.Errorf("booking: update user %d: %w", id, err)
 	}
+	o.cache.invalidateAll() // a deactivated clerk offers no slots
 	if endSessions {
 		if err := o.store.DeleteUserSessions(ctx, id); err != nil {
 			return User{}, fmt.Errorf("booking: end sessions of %d: %w", id, err)
 		}
+	}
+	if err := o.Audit(ctx, a, ActionUserUpdated, userObject(id), ""); err != nil {
+		return User{}, err
 	}
 	return u, nil
 }
@@ -152,7 +160,7 @@ func (o *Office) Login(ctx context.Context, email, password string) (User, Sessi
 	u, err := o.store.UserByEmail(ctx, NormalizeEmail(email))
 	if errors.Is(err, ErrNotFound) {
 		_, _ = o.opt.Hasher.Verify(o.dummyHash, password)
-		return User{}, Session{}, "", ErrUnauthenticated
+		return User{}, Session{}, "", o.loginFailed(ctx, 0)
 	}
 	if err != nil {
 		return User{}, Session{}, "", fmt.Errorf("booking: login: %w", err)
@@ -162,7 +170,7 @@ func (o *Office) Login(ctx context.Context, email, password string) (User, Sessi
 		return User{}, Session{}, "", fmt.Errorf("booking: login: %w", err)
 	}
 	if !ok || !u.Active {
-		return User{}, Session{}, "", ErrUnauthenticated
+		return User{}, Session{}, "", o.loginFailed(ctx, u.ID)
 	}
 	token, hash, err := NewToken()
 	if err != nil {
@@ -177,7 +185,23 @@ func (o *Office) Login(ctx context.Context, email, password string) (User, Sessi
 	if err := o.store.CreateSession(ctx, s); err != nil {
 		return User{}, Session{}, "", fmt.Errorf("booking: login: %w", err)
 	}
+	if err := o.Audit(ctx, Actor{UserID: u.ID, Role: u.Role}, ActionLogin, userObject(u.ID), ""); err != nil {
+		return User{}, Session{}, "", err
+	}
 	return u, s, token, nil
+}
+
+// loginFailed records a failed login (the account's ID when the address
+// is known, never the address itself) and answers ErrUnauthenticated.
+func (o *Office) loginFailed(ctx context.Context, userID int64) error {
+	obj := ""
+	if userID != 0 {
+		obj = userObject(userID)
+	}
+	if err := o.Audit(ctx, Actor{}, ActionLoginFailed, obj, ""); err != nil {
+		return err
+	}
+	return ErrUnauthenticated
 }
 
 // Authenticate resolves a session cookie to its active user.
@@ -207,7 +231,17 @@ func (o *Office) Logout(ctx context.Context, token string) error {
 	if !plausibleToken(token) {
 		return nil
 	}
-	return o.store.DeleteSession(ctx, HashToken(token))
+	s, err := o.store.SessionByHash(ctx, HashToken(token), o.now())
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("booking: logout: %w", err)
+	}
+	if err := o.store.DeleteSession(ctx, s.TokenHash); err != nil {
+		return err
+	}
+	return o.Audit(ctx, Actor{UserID: s.UserID}, ActionLogout, userObject(s.UserID), "")
 }
 
 func randomString(n int) (string, error) {

@@ -13,6 +13,10 @@ type Store interface {
 	AppointmentStore
 	CaseStore
 	StaffStore
+	OutboxStore
+	AuditStore
+	RetentionStore
+	FeedStore
 	Ping(ctx context.Context) error
 }
 
@@ -43,6 +47,14 @@ type Reservation struct {
 	DayStart    time.Time   // the office day of the start, for each clerk's load
 	DayEnd      time.Time
 	Now         time.Time
+	// Loads, when set, are the candidates' appointments that day, read
+	// before the transaction: the load only balances work between clerks,
+	// so it need not be read under the lock that guards overlaps. When nil
+	// the store counts under the lock.
+	Loads map[int64]int
+	// Mails, when set, renders the mails the booking causes; the store
+	// calls it after the insert and queues them in the same transaction.
+	Mails func(Appointment) ([]OutboxEntry, error)
 }
 
 // ReserveView is what the store found under lock, for the Picker to decide on.
@@ -72,6 +84,8 @@ type AppointmentStore interface {
 	Reserve(ctx context.Context, r Reservation, pick Picker) (Appointment, error)
 	// BusyIntervals lists booked appointments of the clerks overlapping [from, to).
 	BusyIntervals(ctx context.Context, clerkIDs []int64, from, to time.Time) ([]Busy, error)
+	// DayLoads counts booked appointments per clerk starting in [from, to).
+	DayLoads(ctx context.Context, clerkIDs []int64, from, to time.Time) (map[int64]int, error)
 	AppointmentByManageHash(ctx context.Context, hash string) (Appointment, error)
 	AppointmentByJoinHash(ctx context.Context, hash string) (Appointment, error)
 	Appointment(ctx context.Context, id int64) (Appointment, error)
@@ -79,7 +93,17 @@ type AppointmentStore interface {
 	// SetAppointmentStatus changes the status from one of `from` to `to` and
 	// appends ev to the case timeline, atomically. ErrConflict when the
 	// current status is not in from.
-	SetAppointmentStatus(ctx context.Context, id int64, from []Status, to Status, ev Event) error
+	// mails are queued in the same transaction.
+	SetAppointmentStatus(ctx context.Context, id int64, from []Status, to Status, ev Event, mails ...OutboxEntry) error
+	// Rebook moves a booked appointment under the same locks as Reserve.
+	Rebook(ctx context.Context, r Rebooking, pick Picker) (Appointment, error)
+	// UpcomingAppointments lists booked appointments starting in [from, to).
+	UpcomingAppointments(ctx context.Context, from, to time.Time) ([]Appointment, error)
+	// UnjoinedEndedBefore lists booked appointments that ended before t
+	// and were never joined.
+	UnjoinedEndedBefore(ctx context.Context, t time.Time, limit int) ([]Appointment, error)
+	// MarkJoined records the first join of an appointment's video room.
+	MarkJoined(ctx context.Context, id int64, at time.Time) error
 	// ClerkAppointments lists appointments of a clerk starting in [from, to).
 	ClerkAppointments(ctx context.Context, clerkID int64, from, to time.Time) ([]Appointment, error)
 }
@@ -105,4 +129,74 @@ type StaffStore interface {
 	DeleteSession(ctx context.Context, hash string) error
 	DeleteUserSessions(ctx context.Context, userID int64) error
 	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
+}
+
+// Rebooking is everything needed to move an appointment once a clerk is chosen.
+type Rebooking struct {
+	AppointmentID int64
+	Sequence      int // the sequence the caller saw; ErrConflict if it moved meanwhile
+	Start         time.Time
+	End           time.Time
+	BusyUntil     time.Time
+	Candidates    []int64
+	DayStart      time.Time
+	DayEnd        time.Time
+	Now           time.Time
+	Event         Event
+	Mails         func(Appointment) ([]OutboxEntry, error)
+}
+
+// OutboxStore keeps queued mails.
+type OutboxStore interface {
+	// EnqueueMail queues entries, skipping those whose DedupKey exists; it
+	// returns how many were new.
+	EnqueueMail(ctx context.Context, entries ...OutboxEntry) (int, error)
+	// ClaimMail leases up to limit due pending mails (next attempt and
+	// any previous lease passed) to owner until leaseUntil.
+	ClaimMail(ctx context.Context, owner string, now, leaseUntil time.Time, limit int) ([]OutboxMessage, error)
+	// MailSent marks a mail delivered and blanks its sealed body.
+	MailSent(ctx context.Context, id int64, at time.Time) error
+	// MailFailed counts a failed attempt and schedules the next (or gives up).
+	MailFailed(ctx context.Context, id int64, status OutboxStatus, next time.Time, lastErr string) error
+	// MailStats counts mails per status and lists up to limit undelivered ones.
+	MailStats(ctx context.Context, limit int) (OutboxStats, error)
+}
+
+// AuditStore keeps the hash-chained audit log.
+type AuditStore interface {
+	// AppendAudit numbers e, chains it to the last entry (ChainHash) and
+	// stores it; appends are serialised so the chain never forks.
+	AppendAudit(ctx context.Context, e *AuditEntry) error
+	// AuditEntries lists entries with Seq > after in ascending order.
+	AuditEntries(ctx context.Context, after int64, limit int) ([]AuditEntry, error)
+	// AuditPage lists entries with Seq < before (0: from the newest), newest first.
+	AuditPage(ctx context.Context, before int64, limit int) ([]AuditEntry, error)
+}
+
+// RetentionStore deletes personal data whose purpose has passed. Each
+// method returns how many records it changed.
+type RetentionStore interface {
+	// AnonymiseCitizenData blanks name, e-mail, topic, sealed join token
+	// and session metadata of appointments that ended before t.
+	AnonymiseCitizenData(ctx context.Context, endedBefore time.Time) (int, error)
+	// OfferForArchive marks cases whose appointment ended before t and
+	// that are neither offered nor archived yet.
+	OfferForArchive(ctx context.Context, endedBefore, now time.Time) (int, error)
+	// DeleteUnarchivedCases removes cases offered before t and not archived,
+	// with appointment, notes, timeline and mails.
+	DeleteUnarchivedCases(ctx context.Context, offeredBefore time.Time) (int, error)
+	// DeleteDeliveredMail removes sent or failed outbox rows older than t.
+	DeleteDeliveredMail(ctx context.Context, before time.Time) (int, error)
+	// MarkCaseArchived records that the archive took over a case.
+	MarkCaseArchived(ctx context.Context, caseID int64, at time.Time) error
+	// ArchiveOffers lists cases offered to the archive and not yet archived.
+	ArchiveOffers(ctx context.Context) ([]ArchiveOffer, error)
+}
+
+// FeedStore keeps the clerks' calendar feed tokens (hashed).
+type FeedStore interface {
+	SetCalendarFeed(ctx context.Context, userID int64, tokenHash string, at time.Time) error
+	DeleteCalendarFeed(ctx context.Context, userID int64) error
+	// CalendarFeedUser resolves a feed token hash to its clerk.
+	CalendarFeedUser(ctx context.Context, tokenHash string) (int64, error)
 }

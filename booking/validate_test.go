@@ -56,7 +56,7 @@ func TestParseClock(t *testing.T) {
 		bad  bool
 	}{
 		{"09:00", 540, false}, {"00:00", 0, false}, {"24:00", 1440, false}, {"23:59", 1439, false},
-		{"24:01", 0, true}, {"9:00", 0, true}, {"09:60", 0, true}, {"ab:cd", 0, true}, {"", 0, true}, {"-1:00", 0, true},
+		{"24:01", 0, true}, {"12:3x", 0, true}, {"1a:00", 0, true}, {"9:00", 0, true}, {"09:60", 0, true}, {"ab:cd", 0, true}, {"", 0, true}, {"-1:00", 0, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

@@ -23,6 +23,7 @@ type App struct {
 	office *booking.Office
 	echo   *echo.Echo
 	now    func() time.Time
+	async  asyncState // mails and background jobs, see async.go
 }
 
 // Option changes how NewApp builds the App (tests inject a clock).
@@ -42,14 +43,19 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger, opts ...Option) (
 		return nil, fmt.Errorf("server: database: %w", err)
 	}
 	a.store = store
-	a.office, err = booking.New(store, booking.Options{
+	opt := booking.Options{
 		Location:            cfg.Location(),
 		Now:                 a.now,
 		MaxBookingsPerEmail: cfg.MaxBookingsPerEmail,
 		JoinEarly:           cfg.JoinEarly,
 		SessionTTL:          cfg.SessionTTL,
 		Hasher:              argonHasher{},
-	})
+	}
+	if err := a.setupAsync(ctx, &opt); err != nil {
+		_ = store.Close()
+		return nil, err
+	}
+	a.office, err = booking.New(store, opt)
 	if err != nil {
 		_ = store.Close()
 		return nil, fmt.Errorf("server: office: %w", err)

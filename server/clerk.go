@@ -130,6 +130,7 @@ func (a *App) handleCaseStatus(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	a.kickMail()
 	return c.JSON(http.StatusOK, a.toCaseJSON(cs))
 }
 

@@ -54,6 +54,15 @@ type Config struct {
 
 	SFU SFUConfig `yaml:"sfu"`
 
+	SMTPURL          string          `yaml:"smtp_url"`   // smtp://host:25, smtp://user:pass@host:587, smtps://user:pass@host:465
+	MailFrom         string          `yaml:"mail_from"`  // sender address of all mails
+	SecretKey        string          `yaml:"secret_key"` // encrypts join tokens and queued mails; generated into the DB if empty
+	MailPollInterval time.Duration   `yaml:"mail_poll_interval"`
+	MailLease        time.Duration   `yaml:"mail_lease"`
+	Reminders        []string        `yaml:"reminders"` // durations before the start, e.g. 24h, 1h
+	NoShowGrace      time.Duration   `yaml:"no_show_grace"`
+	Retention        RetentionConfig `yaml:"retention"`
+
 	loc *time.Location // resolved Timezone, set by Load
 }
 
@@ -84,6 +93,11 @@ func DefaultConfig() Config {
 		MaxBodyBytes:        64 << 10,
 		JoinEarly:           15 * time.Minute,
 		TrustedProxies:      []string{},
+		MailPollInterval:    15 * time.Second,
+		MailLease:           2 * time.Minute,
+		Reminders:           []string{"24h", "1h"},
+		NoShowGrace:         15 * time.Minute,
+		Retention:           defaultRetention(),
 		SFU: SFUConfig{
 			UDPPort:     50000,
 			TCPPort:     50000,
@@ -409,6 +423,7 @@ func (c *Config) normalizeAndValidate() error {
 	}
 
 	c.validateSFU(bad, httpPort)
+	c.validateAsync(bad)
 	return errors.Join(errs...)
 }
 

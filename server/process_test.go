@@ -30,8 +30,9 @@ var buildBinary = sync.OnceValues(func() (string, error) {
 
 var listenLine = regexp.MustCompile(`msg=listening addr=(\S+)`)
 
-// startProcess runs the binary on dsn and returns its base URL.
-func startProcess(t *testing.T, dsn string) (*exec.Cmd, string) {
+// startProcess runs the binary on dsn and returns its base URL; extra
+// holds further KEY=value environment entries.
+func startProcess(t *testing.T, dsn string, extra ...string) (*exec.Cmd, string) {
 	t.Helper()
 	bin, err := buildBinary()
 	if err != nil {
@@ -41,6 +42,7 @@ func startProcess(t *testing.T, dsn string) (*exec.Cmd, string) {
 	cmd.Env = append(os.Environ(), "SPRECHSTUNDE_DATABASE="+dsn, "SPRECHSTUNDE_HTTP_ADDR=127.0.0.1:0",
 		"SPRECHSTUNDE_ADMIN_EMAIL="+testAdminEmail, "SPRECHSTUNDE_ADMIN_PASSWORD="+testPassword,
 		"SPRECHSTUNDE_RATE_LIMIT_PER_MINUTE=0", "SPRECHSTUNDE_MAX_BOOKINGS_PER_EMAIL=0", "SPRECHSTUNDE_DEMO=false")
+	cmd.Env = append(cmd.Env, extra...)
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -32,6 +32,7 @@ func (a *App) routes() *echo.Echo {
 	api.POST("/bookings", a.handleBook, public)
 	api.GET("/bookings/manage/:token", a.handleManageGet, public)
 	api.DELETE("/bookings/manage/:token", a.handleManageCancel, public)
+	api.POST("/bookings/manage/:token/rebook", a.handleManageRebook, public)
 
 	api.POST("/auth/login", a.handleLogin, a.perIPLimiter(loginsPerMinute(a.cfg.RateLimitPerMinute)))
 	api.POST("/auth/logout", a.handleLogout)
@@ -42,6 +43,9 @@ func (a *App) routes() *echo.Echo {
 	api.GET("/cases/:number", a.handleCase, anyStaff)
 	api.POST("/cases/:number/notes", a.handleAddNote, anyStaff)
 	api.POST("/cases/:number/status", a.handleCaseStatus, anyStaff)
+	api.POST("/clerk/calendar-feed", a.handleRotateFeed, anyStaff)
+	api.DELETE("/clerk/calendar-feed", a.handleRevokeFeed, anyStaff)
+	e.GET("/calendar/:file", a.handleCalendarFeed, public)
 
 	admin := api.Group("/admin", a.requireStaff(booking.RoleAdmin))
 	admin.GET("/users", a.handleListUsers)
@@ -56,6 +60,10 @@ func (a *App) routes() *echo.Echo {
 	admin.GET("/closures", a.handleListClosures)
 	admin.POST("/closures", a.handleAddClosure)
 	admin.DELETE("/closures/:id", a.handleDeleteClosure)
+	admin.GET("/mail", a.handleMailStatus)
+	admin.GET("/audit", a.handleAudit)
+	admin.GET("/archive", a.handleArchiveOffers)
+	admin.POST("/cases/:number/archive", a.handleMarkArchived)
 
 	e.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
 	return e

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"time"
 )
 
 // Run is the whole program: it dispatches the subcommand in args (serve by
@@ -23,6 +24,7 @@ commands:
   loadgen booking  run an appointment rush against a server and print figures
   user add         create a staff account: -email -name -role (password from SPRECHSTUNDE_NEW_PASSWORD)
   healthcheck      exit 0 when the local server answers /healthz (for containers)
+  audit verify     check the hash chain of the audit log; names the first broken entry
 
 flags:
   -config FILE     YAML configuration (or SPRECHSTUNDE_CONFIG)
@@ -42,6 +44,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return userCommand(ctx, args, getenv, stdout, stderr)
 	case "healthcheck":
 		return healthcheck(ctx, args, getenv)
+	case "audit":
+		return auditCommand(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		_, _ = io.WriteString(stdout, usage)
 		return nil
@@ -78,8 +82,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("server: listen: %w", err)
 	}
+	if err := app.StartJobs(); err != nil {
+		return err
+	}
+	app.logMailSetup()
 	log.Info("listening", "addr", ln.Addr().String(), "public_url", cfg.PublicURL, "database", databaseKind(cfg))
 	err = app.Serve(ctx, ln)
+	// Shutdown order: HTTP (done in Serve), jobs, then a last mail pass,
+	// all before the deferred Close of the database.
+	app.StopJobs()
+	app.FlushMail(context.Background(), 5*time.Second)
 	if errors.Is(err, context.Canceled) {
 		return nil
 	}

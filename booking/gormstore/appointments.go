@@ -26,8 +26,8 @@ func (s *Store) BusyIntervals(ctx context.Context, clerkIDs []int64, from, to ti
 	}
 	var rows []appointmentRow
 	err := s.read(ctx).Select("clerk_id, start_unix, busy_until_unix").
-		Where("clerk_id IN ? AND status = ? AND start_unix < ? AND busy_until_unix > ?",
-			clerkIDs, booking.StatusBooked, to.Unix(), from.Unix()).
+		Where("clerk_id IN ? AND status = ? AND start_unix < ? AND start_unix > ? AND busy_until_unix > ?",
+			clerkIDs, booking.StatusBooked, to.Unix(), from.Add(-booking.MaxBusySpan).Unix(), from.Unix()).
 		Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("gormstore: busy: %w", err)
@@ -35,6 +35,28 @@ func (s *Store) BusyIntervals(ctx context.Context, clerkIDs []int64, from, to ti
 	out := make([]booking.Busy, len(rows))
 	for i, r := range rows {
 		out[i] = booking.Busy{ClerkID: r.ClerkID, Start: fromUnix(r.StartUnix), End: fromUnix(r.BusyUntilUnix)}
+	}
+	return out, nil
+}
+
+// DayLoads implements booking.AppointmentStore.
+func (s *Store) DayLoads(ctx context.Context, clerkIDs []int64, from, to time.Time) (map[int64]int, error) {
+	out := make(map[int64]int, len(clerkIDs))
+	if len(clerkIDs) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ClerkID int64
+		N       int
+	}
+	err := s.read(ctx).Model(&appointmentRow{}).Select("clerk_id, count(*) AS n").
+		Where("clerk_id IN ? AND status = ? AND start_unix >= ? AND start_unix < ?", clerkIDs, booking.StatusBooked, from.Unix(), to.Unix()).
+		Group("clerk_id").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("gormstore: day loads: %w", err)
+	}
+	for _, r := range rows {
+		out[r.ClerkID] = r.N
 	}
 	return out, nil
 }
@@ -68,7 +90,7 @@ func (s *Store) AppointmentOfCase(ctx context.Context, caseID int64) (booking.Ap
 }
 
 // SetAppointmentStatus implements booking.AppointmentStore.
-func (s *Store) SetAppointmentStatus(ctx context.Context, id int64, from []booking.Status, to booking.Status, ev booking.Event) error {
+func (s *Store) SetAppointmentStatus(ctx context.Context, id int64, from []booking.Status, to booking.Status, ev booking.Event, mails ...booking.OutboxEntry) error {
 	return s.write(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&appointmentRow{}).Where("id = ? AND status IN ?", id, from).Update("status", string(to))
 		if res.Error != nil {
@@ -87,6 +109,9 @@ func (s *Store) SetAppointmentStatus(ctx context.Context, id int64, from []booki
 		row := toEventRow(ev)
 		if err := tx.Create(&row).Error; err != nil {
 			return fmt.Errorf("gormstore: event on %d: %w", id, err)
+		}
+		if _, err := insertMails(tx, mails); err != nil {
+			return fmt.Errorf("gormstore: mails on %d: %w", id, err)
 		}
 		return nil
 	})

@@ -27,7 +27,7 @@ type fixture struct {
 	maxEmail int
 }
 
-func newFixture(t *testing.T, kind string, clerks, maxEmail int) *fixture {
+func newFixture(t testing.TB, kind string, clerks, maxEmail int) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	loc, _ := time.LoadLocation("Europe/Berlin")
@@ -66,7 +66,7 @@ func newFixture(t *testing.T, kind string, clerks, maxEmail int) *fixture {
 	return f
 }
 
-func (f *fixture) mustService(t *testing.T, s booking.Service) booking.Service {
+func (f *fixture) mustService(t testing.TB, s booking.Service) booking.Service {
 	t.Helper()
 	s, err := f.office.CreateService(context.Background(), f.admin, s)
 	if err != nil {

@@ -77,7 +77,8 @@ func toAppointmentRow(a booking.Appointment) appointmentRow {
 		Topic: a.Topic, Language: a.Language, ConsentAt: unix(a.ConsentAt),
 		JoinTokenHash: a.JoinTokenHash, JoinExpiresAt: unix(a.JoinExpiresAt),
 		ManageTokenHash: a.ManageTokenHash, ManageExpiresAt: unix(a.ManageExpiresAt),
-		CreatedAt: unix(a.CreatedAt),
+		CreatedAt: unix(a.CreatedAt), Sequence: a.Sequence, ScheduledAt: unix(a.ScheduledAt),
+		JoinTokenSealed: a.JoinTokenSealed, JoinedAt: unix(a.JoinedAt),
 	}
 }
 
@@ -89,7 +90,8 @@ func (r appointmentRow) domain() booking.Appointment {
 		Topic: r.Topic, Language: r.Language, ConsentAt: fromUnix(r.ConsentAt),
 		JoinTokenHash: r.JoinTokenHash, JoinExpiresAt: fromUnix(r.JoinExpiresAt),
 		ManageTokenHash: r.ManageTokenHash, ManageExpiresAt: fromUnix(r.ManageExpiresAt),
-		CreatedAt: fromUnix(r.CreatedAt),
+		CreatedAt: fromUnix(r.CreatedAt), Sequence: r.Sequence, ScheduledAt: fromUnix(r.ScheduledAt),
+		JoinTokenSealed: r.JoinTokenSealed, JoinedAt: fromUnix(r.JoinedAt),
 	}
 	if r.CaseNumber != nil {
 		a.CaseNumber = *r.CaseNumber

@@ -18,6 +18,7 @@ type migration struct {
 
 var migrations = []migration{
 	{1, migrateInitial},
+	{2, migrateAsync},
 }
 
 // migrationLockKey is an arbitrary constant for pg_advisory_xact_lock, so

@@ -28,7 +28,7 @@ func (s *Store) Reserve(ctx context.Context, r booking.Reservation, pick booking
 		if err != nil {
 			return err
 		}
-		view, err := buildView(tx, clerks, r)
+		view, err := buildView(tx, clerks, r, 0)
 		if err != nil {
 			return err
 		}
@@ -55,6 +55,9 @@ func (s *Store) Reserve(ctx context.Context, r booking.Reservation, pick booking
 		if err := tx.Create(&ev).Error; err != nil {
 			return fmt.Errorf("insert event: %w", err)
 		}
+		if err := queueMails(tx, a, r.Mails); err != nil {
+			return err
+		}
 		out = a
 		return nil
 	})
@@ -73,19 +76,22 @@ func (s *Store) lockCandidates(tx *gorm.DB, candidates []int64, email string) ([
 			return nil, fmt.Errorf("lock e-mail: %w", err)
 		}
 	}
-	var ids []int64
-	q := tx.Model(&userRow{}).Where("id IN ? AND active = ?", candidates, true).Order("id")
-	if s.postgres {
-		q = q.Clauses(lockForUpdate)
+	if !s.postgres {
+		// The IMMEDIATE transaction already holds SQLite's write lock; the
+		// slot grid offered active clerks only.
+		return candidates, nil
 	}
+	var ids []int64
+	q := tx.Model(&userRow{}).Where("id IN ? AND active = ?", candidates, true).Order("id").Clauses(lockForUpdate)
 	if err := q.Pluck("id", &ids).Error; err != nil {
 		return nil, fmt.Errorf("lock clerks: %w", err)
 	}
 	return ids, nil
 }
 
-// buildView gathers, under lock, what the picker decides on.
-func buildView(tx *gorm.DB, clerks []int64, r booking.Reservation) (booking.ReserveView, error) {
+// buildView gathers, under lock, what the picker decides on; the
+// appointment exclude (being rebooked) counts neither as busy nor as load.
+func buildView(tx *gorm.DB, clerks []int64, r booking.Reservation, exclude int64) (booking.ReserveView, error) {
 	a := r.Appointment
 	var view booking.ReserveView
 	var open int64
@@ -98,37 +104,39 @@ func buildView(tx *gorm.DB, clerks []int64, r booking.Reservation) (booking.Rese
 	if len(clerks) == 0 {
 		return view, nil
 	}
-	var busy []int64
-	if err := tx.Model(&appointmentRow{}).
-		Where("clerk_id IN ? AND status = ? AND start_unix < ? AND busy_until_unix > ?",
-			clerks, booking.StatusBooked, a.BusyUntil.Unix(), a.Start.Unix()).
-		Distinct().Pluck("clerk_id", &busy).Error; err != nil {
-		return view, fmt.Errorf("overlaps: %w", err)
+	// One index range scan per clerk answers both questions: does anything
+	// overlap [start, busy until), and (unless the caller read the loads
+	// before locking) how many appointments has the day.
+	lo, hi := a.Start.Add(-booking.MaxBusySpan).Unix(), a.BusyUntil.Unix()
+	if r.Loads == nil {
+		lo, hi = min(r.DayStart.Unix(), lo), max(r.DayEnd.Unix(), hi)
 	}
-	type load struct {
-		ClerkID int64
-		N       int
+	type clerkCounts struct {
+		ClerkID  int64
+		Overlaps int
+		DayLoad  int
 	}
-	var loads []load
-	if err := tx.Model(&appointmentRow{}).Select("clerk_id, count(*) AS n").
-		Where("clerk_id IN ? AND status = ? AND start_unix >= ? AND start_unix < ?",
-			clerks, booking.StatusBooked, r.DayStart.Unix(), r.DayEnd.Unix()).
-		Group("clerk_id").Scan(&loads).Error; err != nil {
-		return view, fmt.Errorf("loads: %w", err)
+	var counts []clerkCounts
+	if err := tx.Model(&appointmentRow{}).Select(`clerk_id,
+			SUM(CASE WHEN start_unix < ? AND busy_until_unix > ? THEN 1 ELSE 0 END) AS overlaps,
+			SUM(CASE WHEN start_unix >= ? AND start_unix < ? THEN 1 ELSE 0 END) AS day_load`,
+		a.BusyUntil.Unix(), a.Start.Unix(), r.DayStart.Unix(), r.DayEnd.Unix()).
+		Where("clerk_id IN ? AND status = ? AND start_unix >= ? AND start_unix < ? AND id <> ?",
+			clerks, booking.StatusBooked, lo, hi, exclude).
+		Group("clerk_id").Scan(&counts).Error; err != nil {
+		return view, fmt.Errorf("overlaps and loads: %w", err)
+	}
+	byClerk := make(map[int64]clerkCounts, len(counts))
+	for _, c := range counts {
+		byClerk[c.ClerkID] = c
 	}
 	for _, id := range clerks {
-		cl := booking.ClerkLoad{ClerkID: id, Free: true}
-		for _, b := range busy {
-			if b == id {
-				cl.Free = false
-			}
+		c := byClerk[id]
+		load := c.DayLoad
+		if r.Loads != nil {
+			load = r.Loads[id]
 		}
-		for _, l := range loads {
-			if l.ClerkID == id {
-				cl.Appointments = l.N
-			}
-		}
-		view.Clerks = append(view.Clerks, cl)
+		view.Clerks = append(view.Clerks, booking.ClerkLoad{ClerkID: id, Free: c.Overlaps == 0, Appointments: load})
 	}
 	return view, nil
 }

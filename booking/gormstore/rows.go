@@ -64,19 +64,24 @@ type caseRow struct {
 	Number    *string `gorm:"size:32;uniqueIndex"` // set right after insert, from the ID
 	ClerkID   int64   `gorm:"not null;index"`
 	CreatedAt int64   `gorm:"not null;autoCreateTime:false"`
+	// Added in migration 2.
+	ArchiveOfferedAt int64 `gorm:"not null;default:0"`
+	ArchivedAt       int64 `gorm:"not null;default:0"`
 }
 
 func (caseRow) TableName() string { return "cases" }
 
 type appointmentRow struct {
-	ID              int64  `gorm:"primaryKey"`
-	CaseID          int64  `gorm:"not null;uniqueIndex"`
-	ServiceID       int64  `gorm:"not null"`
-	ClerkID         int64  `gorm:"not null;index:idx_appt_clerk_start,priority:1"`
-	StartUnix       int64  `gorm:"not null;index:idx_appt_clerk_start,priority:2"`
-	EndUnix         int64  `gorm:"not null"`
-	BusyUntilUnix   int64  `gorm:"not null"`
-	Status          string `gorm:"size:16;not null"`
+	ID        int64 `gorm:"primaryKey"`
+	CaseID    int64 `gorm:"not null;uniqueIndex"`
+	ServiceID int64 `gorm:"not null"`
+	ClerkID   int64 `gorm:"not null;index:idx_appt_clerk_start,priority:1"`
+	StartUnix int64 `gorm:"not null;index:idx_appt_clerk_start,priority:2"`
+	EndUnix   int64 `gorm:"not null"`
+	// The index covers every column of the overlap and load queries, so
+	// SQLite answers them from the index alone.
+	BusyUntilUnix   int64  `gorm:"not null;index:idx_appt_clerk_start,priority:3"`
+	Status          string `gorm:"size:16;not null;index:idx_appt_clerk_start,priority:4"`
 	CitizenName     string `gorm:"size:200;not null"`
 	CitizenEmail    string `gorm:"size:254;not null;index"`
 	Topic           string `gorm:"type:text;not null;default:''"`
@@ -87,6 +92,12 @@ type appointmentRow struct {
 	ManageTokenHash string `gorm:"size:64;not null;uniqueIndex"`
 	ManageExpiresAt int64  `gorm:"not null"`
 	CreatedAt       int64  `gorm:"not null;autoCreateTime:false"`
+	// Added in migration 2.
+	Sequence        int    `gorm:"not null;default:0"`
+	ScheduledAt     int64  `gorm:"not null;default:0"`
+	JoinTokenSealed string `gorm:"type:text;not null;default:''"`
+	JoinedAt        int64  `gorm:"not null;default:0"`
+	AnonymisedAt    int64  `gorm:"not null;default:0"`
 	// CaseNumber is read from a join with cases, never written.
 	CaseNumber *string `gorm:"->;-:migration"`
 }

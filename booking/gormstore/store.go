@@ -4,6 +4,7 @@ package gormstore
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,10 +12,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
-	"github.com/glebarez/sqlite"
 	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
@@ -23,65 +25,107 @@ import (
 
 // Store is a booking.Store on a gorm database.
 type Store struct {
-	db       *gorm.DB
+	db       *gorm.DB // reads (and, on PostgreSQL, writes)
+	wdb      *gorm.DB // writes
 	postgres bool
-	// writeSem serialises write transactions on SQLite inside this process.
-	// SQLite allows one writer anyway; queueing here instead of in SQLite's
-	// busy handler (which sleeps in steps of up to 100 ms) keeps latency low.
-	writeSem chan struct{}
+
+	// SQLite only: every write runs on one pinned connection, one
+	// transaction at a time (wmu), so prepared statements are cached on
+	// that connection instead of being prepared anew in each transaction.
+	wmu   sync.Mutex
+	wconn *sql.Conn
+	wpool *sql.DB
 }
 
 var _ booking.Store = (*Store)(nil)
 
 // Open connects to dsn (a file path for SQLite, or a postgres:// URL),
 // applies pending migrations and returns the store.
+//
+// SQLite allows one writer at a time, so writes go through one pinned
+// connection: writers queue on a mutex instead of in SQLite's busy handler
+// (which sleeps in steps of up to 100 ms), and a writer never waits for a
+// connection held by readers. Readers have their own pool and, thanks to
+// WAL, never wait for the writer.
 func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
-	cfg := &gorm.Config{
+	s := &Store{postgres: IsPostgres(dsn)}
+	if s.postgres {
+		db, err := openPool(postgres.Open(dsn), 40)
+		if err != nil {
+			return nil, err
+		}
+		s.db, s.wdb = db, db
+	} else {
+		path, err := sqliteDSN(dsn)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.pinWriter(ctx, path); err != nil {
+			return nil, err
+		}
+		if s.db, err = openPool(sqlite.Open(path), 8); err != nil {
+			_ = s.Close()
+			return nil, err
+		}
+	}
+	if err := s.Ping(ctx); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	if err := s.migrate(ctx, log); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func gormConfig() *gorm.Config {
+	return &gorm.Config{
 		Logger:                 logger.Discard, // gorm would log SQL with personal data
 		SkipDefaultTransaction: true,           // we open transactions where they matter
 		TranslateError:         true,
 		PrepareStmt:            true,
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 	}
-	s := &Store{}
-	var dialector gorm.Dialector
-	if IsPostgres(dsn) {
-		s.postgres = true
-		dialector = postgres.Open(dsn)
-	} else {
-		path, err := sqliteDSN(dsn)
-		if err != nil {
-			return nil, err
-		}
-		dialector = sqlite.Open(path)
-		s.writeSem = make(chan struct{}, 1)
+}
+
+// pinWriter opens the single SQLite write connection.
+func (s *Store) pinWriter(ctx context.Context, dsn string) error {
+	pool, err := sql.Open("sqlite3", dsn)
+	if err != nil {
+		return fmt.Errorf("gormstore: open writer: %w", err)
 	}
-	db, err := gorm.Open(dialector, cfg)
+	pool.SetMaxOpenConns(1)
+	conn, err := pool.Conn(ctx)
+	if err != nil {
+		_ = pool.Close()
+		return fmt.Errorf("gormstore: open writer: %w", err)
+	}
+	cfg := gormConfig()
+	cfg.DisableAutomaticPing = true // gorm cannot ping a *sql.Conn; Conn() connected already
+	db, err := gorm.Open(sqlite.Dialector{DSN: dsn, Conn: conn}, cfg)
+	if err != nil {
+		_ = conn.Close()
+		_ = pool.Close()
+		return fmt.Errorf("gormstore: open writer: %w", err)
+	}
+	s.wpool, s.wconn, s.wdb = pool, conn, db
+	return nil
+}
+
+func openPool(d gorm.Dialector, conns int) (*gorm.DB, error) {
+	db, err := gorm.Open(d, gormConfig())
 	if err != nil {
 		return nil, fmt.Errorf("gormstore: open: %w", err)
 	}
-	s.db = db
 	sqlDB, err := db.DB()
 	if err != nil {
 		return nil, fmt.Errorf("gormstore: pool: %w", err)
 	}
-	if s.postgres {
-		sqlDB.SetMaxOpenConns(40)
-		sqlDB.SetMaxIdleConns(40)
-	} else {
-		sqlDB.SetMaxOpenConns(8)
-		sqlDB.SetMaxIdleConns(8)
-	}
+	sqlDB.SetMaxOpenConns(conns)
+	sqlDB.SetMaxIdleConns(conns)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	if err := s.Ping(ctx); err != nil {
-		_ = sqlDB.Close()
-		return nil, err
-	}
-	if err := s.migrate(ctx, log); err != nil {
-		_ = sqlDB.Close()
-		return nil, err
-	}
-	return s, nil
+	return db, nil
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -104,20 +148,26 @@ func sqliteDSN(path string) (string, error) {
 		}
 	}
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "synchronous(NORMAL)", "busy_timeout(10000)", "foreign_keys(1)"} {
-		q.Add("_pragma", p)
-	}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_synchronous", "NORMAL")
+	q.Set("_busy_timeout", "10000")
+	q.Set("_foreign_keys", "1")
 	q.Set("_txlock", "immediate")
 	return "file:" + path + "?" + q.Encode(), nil
 }
 
-// Close closes the database pool.
+// Close closes the database connections.
 func (s *Store) Close() error {
-	sqlDB, err := s.db.DB()
-	if err != nil {
-		return err
+	var errs []error
+	if s.wconn != nil {
+		errs = append(errs, s.wconn.Close(), s.wpool.Close())
 	}
-	return sqlDB.Close()
+	if s.db != nil {
+		if sqlDB, err := s.db.DB(); err == nil {
+			errs = append(errs, sqlDB.Close())
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // Ping checks that the database answers.
@@ -138,17 +188,34 @@ func (s *Store) DB() *gorm.DB { return s.db }
 // read is the handle for queries outside a transaction.
 func (s *Store) read(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
 
-// write runs fn in a transaction; on SQLite it first waits its turn.
+// write runs fn in a transaction. On SQLite it is BEGIN IMMEDIATE on the
+// pinned connection: the database's write lock is held from the first
+// statement to COMMIT.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	if s.writeSem != nil {
-		select {
-		case s.writeSem <- struct{}{}:
-			defer func() { <-s.writeSem }()
-		case <-ctx.Done():
-			return fmt.Errorf("gormstore: wait for write: %w", ctx.Err())
-		}
+	if s.wconn == nil {
+		return s.wdb.WithContext(ctx).Transaction(fn)
 	}
-	return s.db.WithContext(ctx).Transaction(fn)
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	db := s.wdb.WithContext(ctx)
+	if err := db.Exec("BEGIN IMMEDIATE").Error; err != nil {
+		return fmt.Errorf("gormstore: begin: %w", err)
+	}
+	if err := fn(db); err != nil {
+		// Roll back even when ctx is done, or the connection stays in a transaction.
+		if rb := s.wdb.Exec("ROLLBACK").Error; rb != nil {
+			return errors.Join(err, fmt.Errorf("gormstore: rollback: %w", rb))
+		}
+		return err
+	}
+	if err := s.wdb.Exec("COMMIT").Error; err != nil {
+		_ = s.wdb.Exec("ROLLBACK").Error
+		return fmt.Errorf("gormstore: commit: %w", err)
+	}
+	return nil
 }
 
 // mapErr turns gorm errors into booking sentinels.

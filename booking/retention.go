@@ -1,0 +1,112 @@
+package booking
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Retention periods per data class (DSGVO Art. 5(1)(e), 17; Anlage 31b).
+type Retention struct {
+	CitizenData  time.Duration // name, e-mail, topic, session metadata after the appointment
+	CaseNotes    time.Duration // case with notes and timeline after the appointment, then offered to the archive
+	ArchiveGrace time.Duration // after the offer: deleted unless an admin marked it archived
+	MailLog      time.Duration // delivered or failed outbox rows (bodies are blanked on delivery)
+}
+
+// DefaultRetention is used for every period left zero.
+var DefaultRetention = Retention{
+	CitizenData:  90 * 24 * time.Hour,
+	CaseNotes:    730 * 24 * time.Hour,
+	ArchiveGrace: 90 * 24 * time.Hour,
+	MailLog:      30 * 24 * time.Hour,
+}
+
+func (r Retention) withDefaults() Retention {
+	d := DefaultRetention
+	if r.CitizenData > 0 {
+		d.CitizenData = r.CitizenData
+	}
+	if r.CaseNotes > 0 {
+		d.CaseNotes = r.CaseNotes
+	}
+	if r.ArchiveGrace > 0 {
+		d.ArchiveGrace = r.ArchiveGrace
+	}
+	if r.MailLog > 0 {
+		d.MailLog = r.MailLog
+	}
+	return d
+}
+
+// Data classes as named in the audit log.
+const (
+	ClassCitizenData   = "citizen_data"
+	ClassArchiveOffer  = "archive_offer"
+	ClassCase          = "case"
+	ClassMailLog       = "mail_log"
+	ClassStaffSessions = "staff_sessions"
+)
+
+// ApplyRetention deletes or anonymises what is due at now and records in
+// the audit log what class and how many, never what.
+func (o *Office) ApplyRetention(ctx context.Context, now time.Time) (map[string]int, error) {
+	r := o.opt.Retention
+	steps := []struct {
+		class string
+		run   func() (int, error)
+	}{
+		{ClassCitizenData, func() (int, error) { return o.store.AnonymiseCitizenData(ctx, now.Add(-r.CitizenData)) }},
+		{ClassArchiveOffer, func() (int, error) { return o.store.OfferForArchive(ctx, now.Add(-r.CaseNotes), now) }},
+		{ClassCase, func() (int, error) { return o.store.DeleteUnarchivedCases(ctx, now.Add(-r.ArchiveGrace)) }},
+		{ClassMailLog, func() (int, error) { return o.store.DeleteDeliveredMail(ctx, now.Add(-r.MailLog)) }},
+	}
+	done := map[string]int{}
+	for _, s := range steps {
+		n, err := s.run()
+		if err != nil {
+			return done, fmt.Errorf("booking: retention %s: %w", s.class, err)
+		}
+		done[s.class] = n
+		if n == 0 {
+			continue
+		}
+		e := AuditEntry{At: now, Action: ActionRetention, Object: "class:" + s.class, Detail: "count=" + strconv.Itoa(n)}
+		if err := o.store.AppendAudit(ctx, &e); err != nil {
+			return done, fmt.Errorf("booking: audit retention: %w", err)
+		}
+	}
+	return done, nil
+}
+
+// ArchiveOffer is a case due for the archive: IDs and dates only.
+type ArchiveOffer struct {
+	CaseID    int64
+	Number    string
+	OfferedAt time.Time
+}
+
+// ArchiveOffers lists cases offered to the archive (admin only).
+func (o *Office) ArchiveOffers(ctx context.Context, a Actor) ([]ArchiveOffer, error) {
+	if err := requireAdmin(a); err != nil {
+		return nil, err
+	}
+	return o.store.ArchiveOffers(ctx)
+}
+
+// MarkArchived records that the archive took a case over, which exempts
+// it from deletion (admin only).
+func (o *Office) MarkArchived(ctx context.Context, a Actor, number string) error {
+	if err := requireAdmin(a); err != nil {
+		return err
+	}
+	c, err := o.store.CaseByNumber(ctx, number)
+	if err != nil {
+		return fmt.Errorf("booking: archive %q: %w", number, err)
+	}
+	if err := o.store.MarkCaseArchived(ctx, c.ID, o.now()); err != nil {
+		return fmt.Errorf("booking: archive %s: %w", c.Number, err)
+	}
+	return o.Audit(ctx, a, ActionCaseArchived, caseObject(c.ID), "")
+}

@@ -1,0 +1,244 @@
+package booking
+
+import (
+	"sync"
+	"time"
+)
+
+// slotCache keeps computed grids per service and day for a short time, so
+// that a rush of citizens browsing slots does not recompute them from the
+// database on every request. Staleness is harmless for correctness: Reserve
+// re-checks under lock, so a stale "free" only turns into a 409.
+//
+// Writes in this process invalidate the affected day at once; the TTL bounds
+// staleness caused by other server processes on the same database.
+type slotCache struct {
+	ttl time.Duration
+	mu  sync.Mutex
+	// gen counts invalidations per day; all counts invalidations of
+	// everything. A computation stores its result only if neither moved
+	// since it started reading, so a slow reader cannot cache old data.
+	gen      map[Date]uint64
+	all      uint64
+	entries  map[slotKey]slotEntry
+	hours    map[int64]hoursEntry // active clerks' opening hours per service
+	services map[int64]serviceEntry
+	// flights shares one computation among concurrent misses of the same
+	// range, so a burst of listings during a booking rush (which keeps
+	// invalidating the day) costs one database read at a time, not one each.
+	flights map[flightKey]*flight
+}
+
+type flightKey struct {
+	service  int64
+	from, to Date
+}
+
+type flight struct {
+	done  chan struct{}
+	slots []Slot
+	err   error
+}
+
+type hoursEntry struct {
+	hours   []OpeningHours
+	expires time.Time
+}
+
+type serviceEntry struct {
+	service Service
+	expires time.Time
+}
+
+type slotKey struct {
+	service int64
+	day     Date
+}
+
+type slotEntry struct {
+	slots   []Slot
+	expires time.Time // wall clock, independent of the office's injected clock
+}
+
+// cacheStamp captures the generations before a computation reads the database.
+type cacheStamp struct {
+	all  uint64
+	days map[Date]uint64
+}
+
+func newSlotCache(ttl time.Duration) *slotCache {
+	return &slotCache{ttl: ttl, gen: map[Date]uint64{}, entries: map[slotKey]slotEntry{}, hours: map[int64]hoursEntry{}, services: map[int64]serviceEntry{}, flights: map[flightKey]*flight{}}
+}
+
+func (c *slotCache) enabled() bool { return c != nil && c.ttl > 0 }
+
+// get returns the cached grid of every day in from..to, or false if any is missing.
+func (c *slotCache) get(service int64, from, to Date) ([]Slot, bool) {
+	if !c.enabled() {
+		return nil, false
+	}
+	now := time.Now()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []Slot
+	for d := from; !to.Before(d); d = d.AddDays(1) {
+		e, ok := c.entries[slotKey{service, d}]
+		if !ok || now.After(e.expires) {
+			return nil, false
+		}
+		out = append(out, e.slots...)
+	}
+	return out, true
+}
+
+func (c *slotCache) stamp(from, to Date) cacheStamp {
+	if !c.enabled() {
+		return cacheStamp{}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := cacheStamp{all: c.all, days: map[Date]uint64{}}
+	for d := from; !to.Before(d); d = d.AddDays(1) {
+		s.days[d] = c.gen[d]
+	}
+	return s
+}
+
+// put stores a computed grid of from..to, split by day, unless the data it
+// was computed from has been invalidated meanwhile.
+func (c *slotCache) put(service int64, from, to Date, st cacheStamp, slots []Slot, loc *time.Location) {
+	if !c.enabled() {
+		return
+	}
+	byDay := map[Date][]Slot{}
+	for _, s := range slots {
+		d := DateOf(s.Start.In(loc))
+		byDay[d] = append(byDay[d], s)
+	}
+	expires := time.Now().Add(c.ttl)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.all != st.all {
+		return
+	}
+	if len(c.entries) > 50_000 { // bound memory under odd access patterns
+		clear(c.entries)
+	}
+	for d := from; !to.Before(d); d = d.AddDays(1) {
+		if c.gen[d] != st.days[d] {
+			continue
+		}
+		c.entries[slotKey{service, d}] = slotEntry{slots: byDay[d], expires: expires}
+	}
+}
+
+// invalidateDay drops every service's grid of day d (the same clerks serve
+// several services, so one booking changes them all).
+func (c *slotCache) invalidateDay(d Date) {
+	if !c.enabled() {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen[d]++
+	for k := range c.entries {
+		if k.day == d {
+			delete(c.entries, k)
+		}
+	}
+}
+
+// invalidateAll drops everything, after changes to services, hours or closures.
+func (c *slotCache) invalidateAll() {
+	if !c.enabled() {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.all++
+	clear(c.entries)
+	clear(c.hours)
+	clear(c.services)
+}
+
+func (c *slotCache) serviceOf(id int64) (Service, bool) {
+	if !c.enabled() {
+		return Service{}, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.services[id]
+	if !ok || time.Now().After(e.expires) {
+		return Service{}, false
+	}
+	return e.service, true
+}
+
+func (c *slotCache) putService(st cacheStamp, s Service) {
+	if !c.enabled() {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.all == st.all {
+		c.services[s.ID] = serviceEntry{service: s, expires: time.Now().Add(c.ttl)}
+	}
+}
+
+// hoursOf returns the cached opening hours of a service.
+func (c *slotCache) hoursOf(service int64) ([]OpeningHours, bool) {
+	if !c.enabled() {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.hours[service]
+	if !ok || time.Now().After(e.expires) {
+		return nil, false
+	}
+	return e.hours, true
+}
+
+// putHours caches a service's hours unless the schedule changed since st.
+func (c *slotCache) putHours(service int64, st cacheStamp, hours []OpeningHours) {
+	if !c.enabled() {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.all == st.all {
+		c.hours[service] = hoursEntry{hours: hours, expires: time.Now().Add(c.ttl)}
+	}
+}
+
+// share runs compute once for concurrent callers with the same key; later
+// callers wait for the running computation and get its result.
+func (c *slotCache) share(k flightKey, compute func() ([]Slot, error)) ([]Slot, error) {
+	if !c.enabled() {
+		return compute()
+	}
+	c.mu.Lock()
+	if f, ok := c.flights[k]; ok {
+		c.mu.Unlock()
+		<-f.done
+		return f.slots, f.err
+	}
+	f := &flight{done: make(chan struct{})}
+	c.flights[k] = f
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		delete(c.flights, k)
+		c.mu.Unlock()
+		close(f.done)
+	}()
+	f.slots, f.err = compute()
+	return f.slots, f.err
+}
+
+// inFlight counts running computations (for tests).
+func (c *slotCache) inFlight() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.flights)
+}

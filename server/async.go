@@ -1,0 +1,126 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/sprechstunde/sprechstunde/booking"
+)
+
+// asyncState is the App's share of mails and background jobs.
+type asyncState struct {
+	sender booking.MailSender // nil without smtp_url: mails stay queued
+	owner  string             // this process, in mail leases
+	mu     sync.Mutex
+	jobs   *jobScheduler // set by StartJobs
+}
+
+// setupAsync completes the office options with mail rendering, the secret
+// key, reminders, no-show grace and retention, and prepares the sender.
+func (a *App) setupAsync(ctx context.Context, opt *booking.Options) error {
+	key := a.cfg.secretKeyBytes()
+	if a.cfg.SecretKey == "" {
+		var err error
+		if key, err = a.store.SecretKey(ctx); err != nil {
+			return fmt.Errorf("server: secret key: %w", err)
+		}
+	}
+	sealer, err := booking.NewSealer(key)
+	if err != nil {
+		return fmt.Errorf("server: secret key: %w", err)
+	}
+	reminders, err := a.cfg.ReminderDurations()
+	if err != nil {
+		return fmt.Errorf("server: reminders: %w", err)
+	}
+	opt.Sealer = sealer
+	opt.Mailer = newMailRenderer(a.cfg, a.now)
+	opt.Reminders = reminders
+	opt.NoShowGrace = a.cfg.NoShowGrace
+	opt.Retention = a.cfg.Retention.domain()
+	if a.cfg.SMTPURL != "" {
+		if a.async.sender, err = newSMTPSender(a.cfg); err != nil {
+			return err
+		}
+	}
+	a.async.owner = processOwner()
+	return nil
+}
+
+// processOwner names this process in mail leases: host, pid and a random
+// part, so a restarted process never mistakes an old lease for its own.
+func processOwner() string {
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%.32s/%d/%s", host, os.Getpid(), hex.EncodeToString(b))
+}
+
+// deliverMail runs one delivery pass; without SMTP it does nothing.
+func (a *App) deliverMail(ctx context.Context) error {
+	if a.async.sender == nil {
+		return nil
+	}
+	n, err := a.office.DeliverMail(ctx, a.now, a.async.sender, booking.Delivery{Owner: a.async.owner, Lease: a.cfg.MailLease})
+	if n > 0 {
+		a.log.Info("mails delivered", "count", n)
+	}
+	return err
+}
+
+// kickMail asks the scheduler to deliver now, after a request queued a
+// mail, instead of waiting for the next poll.
+func (a *App) kickMail() {
+	a.async.mu.Lock()
+	js := a.async.jobs
+	a.async.mu.Unlock()
+	if js != nil {
+		js.runNow(jobMail)
+	}
+}
+
+// StartJobs starts the background jobs (serve does; tests may).
+func (a *App) StartJobs() error {
+	js, err := newJobScheduler(a.log, a.jobLocker(), a.jobSpecs())
+	if err != nil {
+		return err
+	}
+	a.async.mu.Lock()
+	a.async.jobs = js
+	a.async.mu.Unlock()
+	js.start()
+	return nil
+}
+
+// StopJobs stops the scheduler and waits for running jobs.
+func (a *App) StopJobs() {
+	a.async.mu.Lock()
+	js := a.async.jobs
+	a.async.jobs = nil
+	a.async.mu.Unlock()
+	if js != nil {
+		js.stop()
+	}
+}
+
+// FlushMail makes a last, bounded delivery pass on shutdown so mails
+// queued by the last requests go out now rather than on the next start.
+func (a *App) FlushMail(ctx context.Context, within time.Duration) {
+	ctx, cancel := context.WithTimeout(ctx, within)
+	defer cancel()
+	if err := a.deliverMail(ctx); err != nil && ctx.Err() == nil {
+		a.log.Warn("mail flush on shutdown", "err", err)
+	}
+}
+
+// logMailSetup tells the operator at start whether mails go out.
+func (a *App) logMailSetup() {
+	if a.async.sender == nil {
+		a.log.Warn("smtp_url not set: mails are queued but not sent")
+	}
+}

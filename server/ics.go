@@ -1,0 +1,174 @@
+package server
+
+import (
+	"fmt"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+
+	"github.com/sprechstunde/sprechstunde/booking"
+)
+
+// icsLocal is the floating form of DTSTART/DTEND that carries a TZID.
+const icsLocal = "20060102T150405"
+
+// icsEvent describes one calendar entry.
+type icsEvent struct {
+	UID         string
+	Sequence    int
+	Start, End  time.Time
+	Summary     string
+	Description string
+	URL         string
+	Cancelled   bool
+	Alarm       bool
+	Organizer   string // mailto address, required for iTIP REQUEST/CANCEL
+	Attendee    string
+}
+
+// newCalendar starts an iCalendar object with the zone definition of loc,
+// so clients show times in the office's zone across DST changes.
+func newCalendar(method ics.Method, loc *time.Location, years ...int) *ics.Calendar {
+	cal := ics.NewCalendar()
+	cal.SetProductId("-//Sprechstunde//Terminbuchung//DE")
+	if method != "" {
+		cal.SetMethod(method)
+	}
+	addVTimezone(cal, loc, years)
+	return cal
+}
+
+func addEvent(cal *ics.Calendar, loc *time.Location, e icsEvent, now time.Time) {
+	ev := cal.AddEvent(e.UID)
+	ev.SetDtStampTime(now)
+	ev.SetSequence(e.Sequence)
+	ev.SetProperty(ics.ComponentPropertyDtStart, e.Start.In(loc).Format(icsLocal), ics.WithTZID(loc.String()))
+	ev.SetProperty(ics.ComponentPropertyDtEnd, e.End.In(loc).Format(icsLocal), ics.WithTZID(loc.String()))
+	ev.SetSummary(e.Summary)
+	if e.Description != "" {
+		ev.SetDescription(e.Description)
+	}
+	if e.URL != "" {
+		ev.SetURL(e.URL)
+		ev.SetLocation(e.URL)
+	}
+	if e.Organizer != "" {
+		ev.SetOrganizer("mailto:" + e.Organizer)
+	}
+	if e.Attendee != "" {
+		ev.AddAttendee("mailto:"+e.Attendee, ics.WithRSVP(false))
+	}
+	if e.Cancelled {
+		ev.SetStatus(ics.ObjectStatusCancelled)
+		return
+	}
+	ev.SetStatus(ics.ObjectStatusConfirmed)
+	if e.Alarm {
+		al := ev.AddAlarm()
+		al.SetAction(ics.ActionDisplay)
+		al.SetTrigger("-PT15M")
+		al.SetProperty(ics.ComponentPropertyDescription, e.Summary)
+	}
+}
+
+// addVTimezone writes a VTIMEZONE with the real transitions of loc in the
+// given years (RFC 5545 allows observances without recurrence rules).
+func addVTimezone(cal *ics.Calendar, loc *time.Location, years []int) {
+	tz := cal.AddTimezone(loc.String())
+	seen := map[int]bool{}
+	added := false
+	for _, y := range years {
+		if seen[y] {
+			continue
+		}
+		seen[y] = true
+		for _, tr := range transitions(loc, y) {
+			addObservance(tz, tr)
+			added = true
+		}
+	}
+	if !added { // a zone without DST: one standard observance
+		name, off := time.Date(firstOr(years, 2000), 1, 1, 0, 0, 0, 0, loc).Zone()
+		addObservance(tz, transition{at: time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC), from: off, to: off, name: name})
+	}
+}
+
+type transition struct {
+	at       time.Time // instant of the change
+	from, to int       // offsets in seconds east of UTC
+	name     string
+	dst      bool
+}
+
+// transitions finds the offset changes of loc in year y by scanning days,
+// then narrowing to the minute.
+func transitions(loc *time.Location, y int) []transition {
+	var out []transition
+	t := time.Date(y, 1, 1, 0, 0, 0, 0, loc)
+	end := time.Date(y+1, 1, 1, 0, 0, 0, 0, loc)
+	_, prev := t.Zone()
+	for t.Before(end) {
+		next := t.Add(24 * time.Hour)
+		if _, off := next.Zone(); off != prev {
+			lo, hi := t, next
+			for hi.Sub(lo) > time.Minute {
+				mid := lo.Add(hi.Sub(lo) / 2)
+				if _, o := mid.Zone(); o == prev {
+					lo = mid
+				} else {
+					hi = mid
+				}
+			}
+			name, _ := hi.Zone()
+			out = append(out, transition{at: hi, from: prev, to: off, name: name, dst: hi.IsDST()})
+			prev = off
+		}
+		t = next
+	}
+	return out
+}
+
+func addObservance(tz *ics.VTimezone, tr transition) {
+	var cb *ics.ComponentBase
+	if tr.dst {
+		d := &ics.Daylight{}
+		tz.Components = append(tz.Components, d)
+		cb = &d.ComponentBase
+	} else {
+		s := &ics.Standard{}
+		tz.Components = append(tz.Components, s)
+		cb = &s.ComponentBase
+	}
+	// DTSTART is the local time before the change, in the old offset.
+	local := tr.at.In(time.FixedZone("", tr.from))
+	cb.SetProperty(ics.ComponentPropertyDtStart, local.Format(icsLocal))
+	cb.SetProperty(ics.ComponentProperty("TZOFFSETFROM"), icsOffset(tr.from))
+	cb.SetProperty(ics.ComponentProperty("TZOFFSETTO"), icsOffset(tr.to))
+	cb.SetProperty(ics.ComponentProperty("TZNAME"), tr.name)
+}
+
+func icsOffset(sec int) string {
+	sign := '+'
+	if sec < 0 {
+		sign, sec = '-', -sec
+	}
+	return fmt.Sprintf("%c%02d%02d", sign, sec/3600, sec%3600/60)
+}
+
+func firstOr(ys []int, def int) int {
+	if len(ys) > 0 {
+		return ys[0]
+	}
+	return def
+}
+
+// caseUID is the stable UID of a case's calendar entry: rebookings and the
+// cancellation update the same entry in the citizen's calendar.
+func caseUID(number, domain string) string {
+	return "case-" + number + "@" + domain
+}
+
+// appointmentYears are the years whose zone rules an entry needs.
+func appointmentYears(ap booking.Appointment, loc *time.Location) []int {
+	return []int{ap.Start.In(loc).Year(), ap.End.In(loc).Year()}
+}

@@ -1,0 +1,73 @@
+package server
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"sync"
+	"time"
+)
+
+// latencies collects request outcomes of one endpoint in one phase.
+type latencies struct {
+	mu       sync.Mutex
+	name     string
+	samples  []time.Duration
+	statuses map[int]int
+	errors   int
+	start    time.Time
+	end      time.Time
+}
+
+func newLatencies(name string) *latencies {
+	return &latencies{name: name, statuses: map[int]int{}}
+}
+
+func (l *latencies) add(d time.Duration, status int, err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err != nil {
+		l.errors++
+		return
+	}
+	l.samples = append(l.samples, d)
+	l.statuses[status]++
+}
+
+func (l *latencies) span(start, end time.Time) { l.start, l.end = start, end }
+
+// summary is what one endpoint's phase prints.
+type summary struct {
+	Requests int
+	RPS      float64
+	P50, P99 time.Duration
+	Max      time.Duration
+	Statuses map[int]int
+	Errors   int
+}
+
+func (l *latencies) summary() summary {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	s := append([]time.Duration(nil), l.samples...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	out := summary{Requests: len(s) + l.errors, Statuses: l.statuses, Errors: l.errors}
+	if secs := l.end.Sub(l.start).Seconds(); secs > 0 {
+		out.RPS = float64(len(s)) / secs
+	}
+	if len(s) > 0 {
+		out.P50 = s[len(s)*50/100]
+		out.P99 = s[min(len(s)-1, len(s)*99/100)]
+		out.Max = s[len(s)-1]
+	}
+	return out
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func (l *latencies) print(w io.Writer) summary {
+	s := l.summary()
+	fmt.Fprintf(w, "  %-28s %7d req  %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms  statuses %v  transport errors %d\n",
+		l.name, s.Requests, s.RPS, ms(s.P50), ms(s.P99), ms(s.Max), s.Statuses, s.Errors)
+	return s
+}

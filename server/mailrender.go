@@ -1,0 +1,133 @@
+package server
+
+import (
+	"fmt"
+	htmltemplate "html/template"
+	"net/url"
+	"strings"
+	texttemplate "text/template"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+
+	"github.com/sprechstunde/sprechstunde/booking"
+)
+
+// mailRenderer implements booking.MailRenderer with a plain-text and an
+// HTML part (html/template escapes every value) and, where the calendar
+// changes, an iCalendar attachment.
+type mailRenderer struct {
+	publicURL string
+	from      string
+	domain    string // right-hand side of UIDs and Message-IDs
+	loc       *time.Location
+	now       func() time.Time
+	text      *texttemplate.Template
+	html      *htmltemplate.Template
+}
+
+func newMailRenderer(cfg Config, now func() time.Time) *mailRenderer {
+	return &mailRenderer{
+		publicURL: cfg.PublicURL, from: cfg.MailFrom, domain: mailDomain(cfg), loc: cfg.Location(), now: now,
+		text: texttemplate.Must(texttemplate.New("text").Parse(textMailTemplate)),
+		html: htmltemplate.Must(htmltemplate.New("html").Parse(htmlMailTemplate)),
+	}
+}
+
+// mailDomain is the host of the public URL, used in UIDs and Message-IDs.
+func mailDomain(cfg Config) string {
+	if u, err := url.Parse(cfg.PublicURL); err == nil && u.Hostname() != "" {
+		return u.Hostname()
+	}
+	return "localhost"
+}
+
+type mailLine struct{ Label, Value string }
+
+type mailView struct {
+	Lang, Subject, Heading string
+	Lines                  []mailLine
+	JoinLabel, JoinURL     string
+	ManageLabel, ManageURL string
+	Footer                 string
+}
+
+const textMailTemplate = `{{.Heading}}
+
+{{range .Lines}}{{.Label}}: {{.Value}}
+{{end}}{{if .JoinURL}}
+{{.JoinLabel}}:
+{{.JoinURL}}
+{{end}}{{if .ManageURL}}
+{{.ManageLabel}}:
+{{.ManageURL}}
+{{end}}
+--
+{{.Footer}}
+`
+
+const htmlMailTemplate = `<!DOCTYPE html>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><title>{{.Subject}}</title></head>
+<body style="font-family:sans-serif;line-height:1.5">
+<p>{{.Heading}}</p>
+<table>{{range .Lines}}<tr><th style="text-align:left;padding-right:1em">{{.Label}}</th><td>{{.Value}}</td></tr>{{end}}</table>
+{{if .JoinURL}}<p><a href="{{.JoinURL}}">{{.JoinLabel}}</a></p>{{end}}
+{{if .ManageURL}}<p><a href="{{.ManageURL}}">{{.ManageLabel}}</a></p>{{end}}
+<p style="color:#555;font-size:small">{{.Footer}}</p>
+</body></html>
+`
+
+// Render implements booking.MailRenderer.
+func (r *mailRenderer) Render(d booking.MailData) (booking.Mail, error) {
+	t, lang := textsFor(d.Language)
+	ap := d.Appointment
+	start, end := ap.Start.In(r.loc), ap.End.In(r.loc)
+	v := mailView{Lang: lang, Subject: fmt.Sprintf(t.subject[d.Kind], ap.CaseNumber), Heading: t.heading[d.Kind], Footer: t.footer}
+	if d.Kind == booking.MailReminder {
+		v.Heading = fmt.Sprintf(t.reminder, t.hoursFmt(d.Before))
+	}
+	v.Lines = []mailLine{{t.when, t.span(lang, start, end)}}
+	if d.ServiceName != "" {
+		v.Lines = append(v.Lines, mailLine{t.service, d.ServiceName})
+	}
+	v.Lines = append(v.Lines, mailLine{t.caseNo, ap.CaseNumber})
+	cancelled := d.Kind == booking.MailCancellation || d.Kind == booking.MailClerkCancelled
+	if d.JoinToken != "" && !cancelled {
+		v.JoinLabel, v.JoinURL = t.join, r.publicURL+"/join/"+d.JoinToken
+	}
+	if d.ManageToken != "" && !cancelled {
+		v.ManageLabel, v.ManageURL = t.manage, r.publicURL+"/manage/"+d.ManageToken
+	}
+	var text, html strings.Builder
+	if err := r.text.Execute(&text, v); err != nil {
+		return booking.Mail{}, fmt.Errorf("server: text mail: %w", err)
+	}
+	if err := r.html.Execute(&html, v); err != nil {
+		return booking.Mail{}, fmt.Errorf("server: html mail: %w", err)
+	}
+	m := booking.Mail{To: d.To, Subject: v.Subject, Text: text.String(), HTML: html.String()}
+	switch d.Kind {
+	case booking.MailConfirmation, booking.MailRebooking:
+		m.Method, m.Calendar = string(ics.MethodRequest), r.invitation(ics.MethodRequest, d, v.Subject, v.JoinURL, ap.Sequence)
+	case booking.MailCancellation:
+		// A cancellation must carry a sequence above the last request.
+		m.Method, m.Calendar = string(ics.MethodCancel), r.invitation(ics.MethodCancel, d, v.Subject, "", ap.Sequence+1)
+	}
+	return m, nil
+}
+
+func (r *mailRenderer) invitation(method ics.Method, d booking.MailData, summary, joinURL string, seq int) string {
+	ap := d.Appointment
+	cal := newCalendar(method, r.loc, appointmentYears(ap, r.loc)...)
+	title := d.ServiceName
+	if title == "" {
+		title = summary
+	}
+	addEvent(cal, r.loc, icsEvent{
+		UID: caseUID(ap.CaseNumber, r.domain), Sequence: seq, Start: ap.Start, End: ap.End,
+		Summary: title + " (" + ap.CaseNumber + ")", Description: joinURL, URL: joinURL,
+		Cancelled: method == ics.MethodCancel, Alarm: method == ics.MethodRequest,
+		Organizer: r.from, Attendee: d.To,
+	}, r.now())
+	return cal.Serialize()
+}
