@@ -9,16 +9,18 @@ import (
 // status, append-only notes and a timeline, so nothing gets lost when a
 // clerk is absent.
 type Case struct {
-	ID        int64
-	Number    string // human-readable, e.g. 2026-000042
-	ClerkID   int64  // responsible clerk
-	Status    Status // the status of its appointment
-	ServiceID int64
-	Start     time.Time
-	End       time.Time
-	CreatedAt time.Time
-	Notes     []Note
-	Events    []Event
+	ID     int64
+	Number string // human-readable, e.g. 2026-000042
+	// AppointmentID is the appointment the case was opened for.
+	AppointmentID int64
+	ClerkID       int64  // responsible clerk
+	Status        Status // the status of its appointment
+	ServiceID     int64
+	Start         time.Time
+	End           time.Time
+	CreatedAt     time.Time
+	Notes         []Note
+	Events        []Event
 }
 
 // CaseNumber formats the human-readable number from the year of booking and

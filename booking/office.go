@@ -53,7 +53,7 @@ func New(store Store, opt Options) (*Office, error) {
 		opt.SlotCacheTTL = 2 * time.Second
 	}
 	if opt.Reminders == nil {
-		opt.Reminders = DefaultReminders
+		opt.Reminders = DefaultReminders()
 	}
 	if opt.NoShowGrace == 0 {
 		opt.NoShowGrace = 15 * time.Minute

@@ -8,7 +8,7 @@ import (
 )
 
 // DefaultReminders are sent before each appointment unless configured otherwise.
-var DefaultReminders = []time.Duration{24 * time.Hour, time.Hour}
+func DefaultReminders() []time.Duration { return []time.Duration{24 * time.Hour, time.Hour} }
 
 // SendReminders queues the reminder mails due at now. For each booked
 // appointment only the latest due reminder counts (after a downtime the

@@ -15,16 +15,18 @@ type Retention struct {
 	MailLog      time.Duration // delivered or failed outbox rows (bodies are blanked on delivery)
 }
 
-// DefaultRetention is used for every period left zero.
-var DefaultRetention = Retention{
-	CitizenData:  90 * 24 * time.Hour,
-	CaseNotes:    730 * 24 * time.Hour,
-	ArchiveGrace: 90 * 24 * time.Hour,
-	MailLog:      30 * 24 * time.Hour,
+// DefaultRetention gives the periods used for every one left zero.
+func DefaultRetention() Retention {
+	return Retention{
+		CitizenData:  90 * 24 * time.Hour,
+		CaseNotes:    730 * 24 * time.Hour,
+		ArchiveGrace: 90 * 24 * time.Hour,
+		MailLog:      30 * 24 * time.Hour,
+	}
 }
 
 func (r Retention) withDefaults() Retention {
-	d := DefaultRetention
+	d := DefaultRetention()
 	if r.CitizenData > 0 {
 		d.CitizenData = r.CitizenData
 	}

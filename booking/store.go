@@ -113,6 +113,8 @@ type CaseStore interface {
 	CaseByNumber(ctx context.Context, number string) (Case, error)
 	// AddNote appends a note and a note_added event atomically.
 	AddNote(ctx context.Context, n *Note) error
+	// AppendEvent adds an entry to a case's timeline.
+	AppendEvent(ctx context.Context, ev Event) error
 }
 
 // StaffStore keeps staff accounts and their login sessions.

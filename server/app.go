@@ -13,6 +13,7 @@ import (
 
 	"github.com/sprechstunde/sprechstunde/booking"
 	"github.com/sprechstunde/sprechstunde/booking/gormstore"
+	"github.com/sprechstunde/sprechstunde/sfu"
 )
 
 // App is the composed server: configuration, store, use cases and routes.
@@ -24,6 +25,12 @@ type App struct {
 	echo   *echo.Echo
 	now    func() time.Time
 	async  asyncState // mails and background jobs, see async.go
+
+	// The media plane, see roomwire.go.
+	media      *sfu.SFU
+	desk       *roomDesk
+	observer   *roomObserver
+	closeMedia func() error
 }
 
 // Option changes how NewApp builds the App (tests inject a clock).
@@ -60,6 +67,10 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger, opts ...Option) (
 		_ = store.Close()
 		return nil, fmt.Errorf("server: office: %w", err)
 	}
+	if err := a.setupRooms(); err != nil {
+		_ = store.Close()
+		return nil, err
+	}
 	a.echo = a.routes()
 	return a, nil
 }
@@ -91,14 +102,17 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("server: shutdown: %w", err)
 	}
+
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("server: serve: %w", err)
 	}
 	return nil
 }
 
-// Close releases the database.
-func (a *App) Close() error { return a.store.Close() }
+// Close stops the media server (if Serve has not) and releases the database.
+func (a *App) Close() error {
+	return errors.Join(a.closeMedia(), a.store.Close())
+}
 
 // argonHasher adapts the argon2id functions to booking.PasswordHasher.
 type argonHasher struct{}

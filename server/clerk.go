@@ -131,6 +131,9 @@ func (a *App) handleCaseStatus(c echo.Context) error {
 		return err
 	}
 	a.kickMail()
+	if cs.Status != booking.StatusBooked {
+		a.media.CloseRoom(booking.RoomID(cs.AppointmentID), "appointment_ended")
+	}
 	return c.JSON(http.StatusOK, a.toCaseJSON(cs))
 }
 

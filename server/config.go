@@ -75,6 +75,13 @@ type SFUConfig struct {
 	TurnEnabled bool     `yaml:"turn_enabled"`
 	TurnSecret  string   `yaml:"turn_secret"` // shared secret for time-limited TURN credentials
 	PublicIPs   []string `yaml:"public_ips"`  // NAT 1:1 addresses announced in ICE candidates
+	ICETCP      bool     `yaml:"ice_tcp"`     // also offer ICE over TCP on tcp_port
+	ListenIPs   []string `yaml:"listen_ips"`  // local addresses to bind and announce; empty = all
+	// LoopbackOnly keeps all media on 127.0.0.1 (tests, a demo on one machine).
+	LoopbackOnly bool `yaml:"loopback_only"`
+	// TurnAllowPrivatePeers lets TURN relay to private and loopback
+	// addresses; never in production (it opens the internal network).
+	TurnAllowPrivatePeers bool `yaml:"turn_allow_private_peers"`
 }
 
 // DefaultConfig returns the built-in defaults, the base Load starts from.
@@ -104,6 +111,8 @@ func DefaultConfig() Config {
 			TurnPort:    3478,
 			TurnEnabled: true,
 			PublicIPs:   []string{},
+			ICETCP:      true,
+			ListenIPs:   []string{},
 		},
 	}
 }
@@ -436,16 +445,16 @@ func (c *Config) validateSFU(bad func(key, format string, args ...any), httpPort
 		key  string
 		port int
 	}{{"sfu.udp_port", s.UDPPort}, {"sfu.tcp_port", s.TCPPort}, {"sfu.turn_port", s.TurnPort}} {
-		if p.port < 1 || p.port > 65535 {
-			bad(p.key, "want a port between 1 and 65535, got %d", p.port)
+		if p.port < 0 || p.port > 65535 {
+			bad(p.key, "want a port between 1 and 65535 (0: any free port, for tests), got %d", p.port)
 		}
 	}
-	if s.TCPPort == httpPort {
+	if s.TCPPort == httpPort && s.TCPPort != 0 {
 		bad("sfu.tcp_port", "collides with the port of http_addr (%d)", httpPort)
 	}
 	if s.TurnEnabled {
 		// TURN listens on UDP and TCP, so it may share neither ICE port.
-		if s.TurnPort == s.UDPPort || s.TurnPort == s.TCPPort || s.TurnPort == httpPort {
+		if s.TurnPort != 0 && (s.TurnPort == s.UDPPort || s.TurnPort == s.TCPPort || s.TurnPort == httpPort) {
 			bad("sfu.turn_port", "%d collides with sfu.udp_port, sfu.tcp_port or http_addr", s.TurnPort)
 		}
 	}
@@ -455,6 +464,14 @@ func (c *Config) validateSFU(bad func(key, format string, args ...any), httpPort
 	for _, ip := range s.PublicIPs {
 		if net.ParseIP(ip) == nil {
 			bad("sfu.public_ips", "invalid IP address %q", ip)
+		}
+	}
+	if s.ListenIPs == nil {
+		s.ListenIPs = []string{}
+	}
+	for _, ip := range s.ListenIPs {
+		if net.ParseIP(ip) == nil {
+			bad("sfu.listen_ips", "invalid IP address %q", ip)
 		}
 	}
 }

@@ -20,7 +20,7 @@ type RetentionConfig struct {
 }
 
 func defaultRetention() RetentionConfig {
-	d := booking.DefaultRetention
+	d := booking.DefaultRetention()
 	return RetentionConfig{CitizenData: d.CitizenData, CaseNotes: d.CaseNotes, ArchiveGrace: d.ArchiveGrace, MailLog: d.MailLog}
 }
 

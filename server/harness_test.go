@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -40,14 +41,38 @@ type testEnv struct {
 	cfg Config
 }
 
+// localMedia keeps a test's media server on loopback and free ports.
+var localMedia = map[string]string{
+	"SPRECHSTUNDE_SFU_UDP_PORT":                 "0",
+	"SPRECHSTUNDE_SFU_TCP_PORT":                 "0",
+	"SPRECHSTUNDE_SFU_TURN_PORT":                "0",
+	"SPRECHSTUNDE_SFU_LOOPBACK_ONLY":            "true",
+	"SPRECHSTUNDE_SFU_TURN_ALLOW_PRIVATE_PEERS": "true",
+}
+
 // newTestEnv starts the whole application on a fresh database of kind with
 // an admin from config; change adjusts the config first.
 func newTestEnv(t *testing.T, kind string, change func(*Config)) *testEnv {
 	t.Helper()
+	return newTestEnvClock(t, kind, change, func() time.Time { return testNow })
+}
+
+// newTestEnvClock is newTestEnv with a given clock (time.Now for tests
+// that talk to the media server, which runs on real time).
+func newTestEnvClock(t *testing.T, kind string, change func(*Config), now func() time.Time) *testEnv {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
 	env := map[string]string{
+		"SPRECHSTUNDE_PUBLIC_URL":     "http://" + ln.Addr().String(),
 		"SPRECHSTUNDE_DATABASE":       storetest.DSN(t, kind),
 		"SPRECHSTUNDE_ADMIN_EMAIL":    testAdminEmail,
 		"SPRECHSTUNDE_ADMIN_PASSWORD": testPassword,
+	}
+	for k, v := range localMedia {
+		env[k] = v
 	}
 	cfg, err := Load(nil, func(k string) string { return env[k] })
 	if err != nil {
@@ -57,14 +82,17 @@ func newTestEnv(t *testing.T, kind string, change func(*Config)) *testEnv {
 		change(&cfg)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	app, err := NewApp(context.Background(), cfg, log, WithClock(func() time.Time { return testNow }))
+	app, err := NewApp(context.Background(), cfg, log, WithClock(now))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := app.bootstrap(context.Background(), io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(app.Handler())
+	srv := httptest.NewUnstartedServer(app.Handler())
+	srv.Listener.Close()
+	srv.Listener = ln
+	srv.Start()
 	t.Cleanup(func() { srv.Close(); _ = app.Close() })
 	return &testEnv{t: t, app: app, srv: srv, cfg: cfg}
 }

@@ -226,6 +226,10 @@ func (l *bookingLoad) server(ctx context.Context, getenv func(string) string) (s
 			return "0"
 		case "SPRECHSTUNDE_DEMO":
 			return "false"
+		case "SPRECHSTUNDE_SFU_UDP_PORT", "SPRECHSTUNDE_SFU_TCP_PORT", "SPRECHSTUNDE_SFU_TURN_PORT":
+			return "0" // the rush needs no media; stay off the real ports
+		case "SPRECHSTUNDE_SFU_LOOPBACK_ONLY":
+			return "true"
 		case "SPRECHSTUNDE_ADMIN_EMAIL":
 			return l.adminEmail
 		case "SPRECHSTUNDE_ADMIN_PASSWORD":

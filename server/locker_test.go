@@ -15,7 +15,12 @@ import (
 // process would.
 func newAppOn(t *testing.T, dsn string) *App {
 	t.Helper()
-	cfg, err := Load(nil, func(k string) string { return map[string]string{"SPRECHSTUNDE_DATABASE": dsn}[k] })
+	cfg, err := Load(nil, func(k string) string {
+		if k == "SPRECHSTUNDE_DATABASE" {
+			return dsn
+		}
+		return localMedia[k]
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

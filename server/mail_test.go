@@ -40,6 +40,9 @@ func newAsyncEnv(t *testing.T, kind string, srv *testSMTP, change func(*Config))
 		"SPRECHSTUNDE_ADMIN_PASSWORD": testPassword,
 		"SPRECHSTUNDE_MAIL_FROM":      "termine@amt.example",
 	}
+	for k, v := range localMedia {
+		env[k] = v
+	}
 	if srv != nil {
 		env["SPRECHSTUNDE_SMTP_URL"] = srv.url()
 	}

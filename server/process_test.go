@@ -42,6 +42,9 @@ func startProcess(t *testing.T, dsn string, extra ...string) (*exec.Cmd, string)
 	cmd.Env = append(os.Environ(), "SPRECHSTUNDE_DATABASE="+dsn, "SPRECHSTUNDE_HTTP_ADDR=127.0.0.1:0",
 		"SPRECHSTUNDE_ADMIN_EMAIL="+testAdminEmail, "SPRECHSTUNDE_ADMIN_PASSWORD="+testPassword,
 		"SPRECHSTUNDE_RATE_LIMIT_PER_MINUTE=0", "SPRECHSTUNDE_MAX_BOOKINGS_PER_EMAIL=0", "SPRECHSTUNDE_DEMO=false")
+	for k, v := range localMedia {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
 	cmd.Env = append(cmd.Env, extra...)
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {

@@ -119,6 +119,7 @@ func (a *App) handleManageCancel(c echo.Context) error {
 		return manageError(err)
 	}
 	a.kickMail()
+	a.media.CloseRoom(booking.RoomID(ap.ID), "appointment_ended")
 	a.log.Info("appointment cancelled by citizen", "appointment", ap.ID)
 	return c.NoContent(http.StatusNoContent)
 }

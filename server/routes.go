@@ -34,6 +34,12 @@ func (a *App) routes() *echo.Echo {
 	api.DELETE("/bookings/manage/:token", a.handleManageCancel, public)
 	api.POST("/bookings/manage/:token/rebook", a.handleManageRebook, public)
 
+	api.POST("/join/:token", a.handleJoin, public)
+	api.POST("/guest/:token", a.handleGuestJoin, public)
+	api.GET("/rooms/session", a.handleRoomSession)
+	api.POST("/rooms/ticket", a.handleRoomTicket, public)
+	e.GET(wsPath, a.handleRoomSocket)
+
 	api.POST("/auth/login", a.handleLogin, a.perIPLimiter(loginsPerMinute(a.cfg.RateLimitPerMinute)))
 	api.POST("/auth/logout", a.handleLogout)
 	api.GET("/auth/me", a.handleMe, a.requireStaff())
@@ -43,6 +49,9 @@ func (a *App) routes() *echo.Echo {
 	api.GET("/cases/:number", a.handleCase, anyStaff)
 	api.POST("/cases/:number/notes", a.handleAddNote, anyStaff)
 	api.POST("/cases/:number/status", a.handleCaseStatus, anyStaff)
+	api.POST("/clerk/appointments/:id/ticket", a.handleStaffTicket, anyStaff)
+	api.POST("/clerk/appointments/:id/guest-link", a.handleGuestLink, anyStaff)
+	api.GET("/clerk/appointments/:id/waiting", a.handleWaiting, anyStaff)
 	api.POST("/clerk/calendar-feed", a.handleRotateFeed, anyStaff)
 	api.DELETE("/clerk/calendar-feed", a.handleRevokeFeed, anyStaff)
 	e.GET("/calendar/:file", a.handleCalendarFeed, public)

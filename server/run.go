@@ -88,9 +88,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	app.logMailSetup()
 	log.Info("listening", "addr", ln.Addr().String(), "public_url", cfg.PublicURL, "database", databaseKind(cfg))
 	err = app.Serve(ctx, ln)
-	// Shutdown order: HTTP (done in Serve), jobs, then a last mail pass,
-	// all before the deferred Close of the database.
+	// Shutdown order: HTTP (done in Serve), jobs, rooms (participants are
+	// told), then a last mail pass, all before the deferred Close of the
+	// database.
 	app.StopJobs()
+	if err := app.closeMedia(); err != nil {
+		log.Warn("closing rooms", "err", err)
+	}
 	app.FlushMail(context.Background(), 5*time.Second)
 	if errors.Is(err, context.Canceled) {
 		return nil

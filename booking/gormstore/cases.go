@@ -17,7 +17,7 @@ func (s *Store) CaseByNumber(ctx context.Context, number string) (booking.Case, 
 		return booking.Case{}, fmt.Errorf("gormstore: case: %w", mapErr(err))
 	}
 	var a appointmentRow
-	if err := db.Select("service_id, start_unix, end_unix, status").Take(&a, "case_id = ?", c.ID).Error; err != nil {
+	if err := db.Select("id, service_id, start_unix, end_unix, status").Take(&a, "case_id = ?", c.ID).Error; err != nil {
 		return booking.Case{}, fmt.Errorf("gormstore: case %d appointment: %w", c.ID, mapErr(err))
 	}
 	var notes []noteRow
@@ -29,7 +29,7 @@ func (s *Store) CaseByNumber(ctx context.Context, number string) (booking.Case, 
 		return booking.Case{}, fmt.Errorf("gormstore: case %d events: %w", c.ID, err)
 	}
 	out := booking.Case{
-		ID: c.ID, Number: number, ClerkID: c.ClerkID, Status: booking.Status(a.Status),
+		ID: c.ID, Number: number, ClerkID: c.ClerkID, Status: booking.Status(a.Status), AppointmentID: a.ID,
 		ServiceID: a.ServiceID, Start: fromUnix(a.StartUnix), End: fromUnix(a.EndUnix),
 		CreatedAt: fromUnix(c.CreatedAt),
 	}
@@ -56,5 +56,14 @@ func (s *Store) AddNote(ctx context.Context, n *booking.Note) error {
 		return fmt.Errorf("gormstore: add note: %w", mapErr(err))
 	}
 	n.ID = row.ID
+	return nil
+}
+
+// AppendEvent implements booking.CaseStore.
+func (s *Store) AppendEvent(ctx context.Context, ev booking.Event) error {
+	row := toEventRow(ev)
+	if err := s.write(ctx, func(tx *gorm.DB) error { return tx.Create(&row).Error }); err != nil {
+		return fmt.Errorf("gormstore: append event: %w", mapErr(err))
+	}
 	return nil
 }

@@ -1,0 +1,74 @@
+package server
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+
+	"github.com/sprechstunde/sprechstunde/sfu"
+)
+
+// sfuConfig maps our configuration onto the media server's.
+func sfuConfig(c SFUConfig, log *slog.Logger) (sfu.Config, error) {
+	cfg := sfu.DefaultConfig()
+	cfg.UDPPort, cfg.TCPPort, cfg.ICETCP = c.UDPPort, c.TCPPort, c.ICETCP
+	cfg.ListenIPs = c.ListenIPs
+	cfg.LoopbackOnly = c.LoopbackOnly
+	cfg.NAT1To1IPs = c.PublicIPs
+	if !c.TurnEnabled {
+		return cfg, nil
+	}
+	ip := turnPublicIP(c)
+	if ip == "" {
+		log.Warn("TURN disabled: no address to announce; set sfu.public_ips")
+		return cfg, nil
+	}
+	secret := c.TurnSecret
+	if secret == "" {
+		b := make([]byte, 32)
+		if _, err := rand.Read(b); err != nil {
+			return cfg, fmt.Errorf("server: TURN secret: %w", err)
+		}
+		secret = base64.RawStdEncoding.EncodeToString(b)
+	}
+	bind := "0.0.0.0"
+	if c.LoopbackOnly {
+		bind = "127.0.0.1"
+	}
+	cfg.TURN.Enabled = true
+	cfg.TURN.ListenAddr = net.JoinHostPort(bind, strconv.Itoa(c.TurnPort))
+	cfg.TURN.PublicIP = ip
+	cfg.TURN.Secret = secret
+	cfg.TURN.AllowPrivatePeers = c.TurnAllowPrivatePeers
+	return cfg, cfg.Validate()
+}
+
+// turnPublicIP picks the address TURN clients reach us at: the configured
+// public IP, else loopback in loopback mode, else the first listen IP, else
+// the first non-loopback interface address.
+func turnPublicIP(c SFUConfig) string {
+	switch {
+	case len(c.PublicIPs) > 0:
+		return c.PublicIPs[0]
+	case c.LoopbackOnly:
+		return "127.0.0.1"
+	case len(c.ListenIPs) > 0:
+		return c.ListenIPs[0]
+	}
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return ""
+	}
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && !n.IP.IsLoopback() && n.IP.To4() != nil && !n.IP.IsLinkLocalUnicast() {
+			return n.IP.String()
+		}
+	}
+	return ""
+}
+
+var errNoMedia = errors.New("server: media server not running")

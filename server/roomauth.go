@@ -1,0 +1,109 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sprechstunde/sprechstunde/booking"
+	"github.com/sprechstunde/sprechstunde/sfu"
+)
+
+// roomAuthorizer answers the media server's "may this credential join, as
+// what?" from the tickets of the room desk.
+type roomAuthorizer struct{ desk *roomDesk }
+
+var errBadTicket = errors.New("server: unknown or used ticket")
+
+func (r roomAuthorizer) Authorize(_ context.Context, credential string) (sfu.Grant, error) {
+	acc, ok := r.desk.redeemTicket(credential)
+	if !ok {
+		return sfu.Grant{}, errBadTicket
+	}
+	return sfu.Grant{
+		RoomID:        booking.RoomID(acc.AppointmentID),
+		ParticipantID: acc.ParticipantID,
+		Role:          sfu.Role(acc.Role),
+		DisplayName:   acc.DisplayName,
+		NotBefore:     acc.NotBefore,
+		NotAfter:      acc.NotAfter,
+	}, nil
+}
+
+// roomObserver writes session metadata onto cases. The media server calls
+// it synchronously, so events are queued and written by one goroutine.
+type roomObserver struct {
+	office *booking.Office
+	log    *slog.Logger
+	events chan sfu.Event
+	done   chan struct{}
+}
+
+func newRoomObserver(office *booking.Office, log *slog.Logger) *roomObserver {
+	o := &roomObserver{office: office, log: log, events: make(chan sfu.Event, 4096), done: make(chan struct{})}
+	go o.run()
+	return o
+}
+
+func (o *roomObserver) RoomEvent(_ context.Context, ev sfu.Event) {
+	select {
+	case o.events <- ev:
+	default:
+		o.log.Warn("room event dropped: queue full", "room", ev.RoomID, "type", string(ev.Type))
+	}
+}
+
+// close drains the queue; call after the media server has stopped.
+func (o *roomObserver) close() {
+	close(o.events)
+	<-o.done
+}
+
+var roomEventTypes = map[sfu.EventType]booking.EventType{
+	sfu.EventJoined:      booking.EventRoomJoined,
+	sfu.EventAdmitted:    booking.EventRoomAdmitted,
+	sfu.EventRemoved:     booking.EventRoomRemoved,
+	sfu.EventLeft:        booking.EventRoomLeft,
+	sfu.EventCallStarted: booking.EventCallStarted,
+	sfu.EventCallEnded:   booking.EventCallEnded,
+	sfu.EventRoomClosed:  booking.EventRoomClosed,
+}
+
+func (o *roomObserver) run() {
+	defer close(o.done)
+	for ev := range o.events {
+		id, ok := appointmentOfRoom(ev.RoomID)
+		typ, known := roomEventTypes[ev.Type]
+		if !ok || !known {
+			continue
+		}
+		detail := ev.Reason
+		if ev.Type == sfu.EventCallEnded {
+			detail = strings.TrimSpace(detail + " " + ev.Duration.Round(time.Second).String())
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		if err := o.office.RecordRoomEvent(ctx, id, typ, string(ev.Role), ev.Time, detail); err != nil {
+			o.log.Warn("room event not recorded", "appointment", id, "type", string(ev.Type), "err", err)
+		}
+		if staff, ok := staffOfParticipant(ev.ByParticipant); ok && (ev.Type == sfu.EventAdmitted || ev.Type == sfu.EventRemoved) {
+			act := booking.Actor{UserID: staff}
+			if err := o.office.Audit(ctx, act, "room."+string(ev.Type), "appointment:"+strconv.FormatInt(id, 10), string(ev.Role)); err != nil {
+				o.log.Warn("audit entry not written", "appointment", id, "err", err)
+			}
+		}
+		cancel()
+	}
+}
+
+func appointmentOfRoom(roomID string) (int64, bool) {
+	n, err := strconv.ParseInt(strings.TrimPrefix(roomID, "appointment-"), 10, 64)
+	return n, err == nil && strings.HasPrefix(roomID, "appointment-")
+}
+
+func staffOfParticipant(pid string) (int64, bool) {
+	n, err := strconv.ParseInt(strings.TrimPrefix(pid, "staff-"), 10, 64)
+	return n, err == nil && strings.HasPrefix(pid, "staff-")
+}

@@ -1,0 +1,195 @@
+package server
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/sprechstunde/sprechstunde/booking"
+)
+
+const wsPath = "/api/v1/rooms/ws"
+
+func (a *App) roomCookieName() string {
+	if a.cfg.SecureCookies() {
+		return "__Host-sprechstunde_room"
+	}
+	return "sprechstunde_room"
+}
+
+type roomAppointmentJSON struct {
+	ID         int64  `json:"id"`
+	CaseNumber string `json:"case_number"`
+	ServiceID  int64  `json:"service_id"`
+	Start      string `json:"start"`
+	End        string `json:"end"`
+}
+
+// roomInfo is what a join page needs to show and to connect.
+type roomInfo struct {
+	Role          string              `json:"role"`
+	DisplayName   string              `json:"display_name"`
+	ParticipantID string              `json:"participant_id"`
+	Appointment   roomAppointmentJSON `json:"appointment"`
+	NotBefore     string              `json:"not_before"`
+	NotAfter      string              `json:"not_after"`
+	WSURL         string              `json:"ws_url"`
+}
+
+func (a *App) toRoomInfo(acc booking.RoomAccess) roomInfo {
+	return roomInfo{Role: acc.Role, DisplayName: acc.DisplayName, ParticipantID: acc.ParticipantID,
+		Appointment: roomAppointmentJSON{ID: acc.AppointmentID, CaseNumber: acc.CaseNumber, ServiceID: acc.ServiceID,
+			Start: a.rfc3339(acc.Start), End: a.rfc3339(acc.End)},
+		NotBefore: a.rfc3339(acc.NotBefore), NotAfter: a.rfc3339(acc.NotAfter), WSURL: wsPath}
+}
+
+// startRoomSession sets the room cookie: the join link's token is spent on
+// the first load, and the page continues with this cookie (ASVS V14.2.1).
+func (a *App) startRoomSession(c echo.Context, acc booking.RoomAccess) error {
+	secret, err := a.desk.openSession(acc)
+	if err != nil {
+		return err
+	}
+	c.SetCookie(&http.Cookie{Name: a.roomCookieName(), Value: secret, Path: "/", HttpOnly: true,
+		Secure: a.cfg.SecureCookies(), SameSite: http.SameSiteStrictMode})
+	return c.JSON(http.StatusOK, a.toRoomInfo(acc))
+}
+
+// handleJoin exchanges a citizen's join token for a room session.
+func (a *App) handleJoin(c echo.Context) error {
+	acc, err := a.office.CitizenAccess(c.Request().Context(), c.Param("token"))
+	if err != nil {
+		return manageError(err)
+	}
+	return a.startRoomSession(c, acc)
+}
+
+type guestJoinJSON struct {
+	Name string `json:"name"`
+}
+
+// handleGuestJoin exchanges a one-time guest link for a room session.
+func (a *App) handleGuestJoin(c echo.Context) error {
+	var req guestJoinJSON
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if _, err := booking.GuestName(req.Name); err != nil {
+		return err // before the one-time link is spent
+	}
+	inv, guestID, ok := a.desk.takeGuestInvite(c.Param("token"))
+	if !ok {
+		return newAPIError(http.StatusNotFound, "not_found", "This invitation is not valid or was used already.")
+	}
+	acc, err := a.office.GuestAccess(c.Request().Context(), inv.appointmentID, guestID, req.Name)
+	if err != nil {
+		return err
+	}
+	return a.startRoomSession(c, acc)
+}
+
+func (a *App) roomSession(c echo.Context) (booking.RoomAccess, error) {
+	ck, err := c.Cookie(a.roomCookieName())
+	if err != nil {
+		return booking.RoomAccess{}, newAPIError(http.StatusUnauthorized, "unauthenticated", "Please open the link from your invitation again.")
+	}
+	acc, ok := a.desk.session(ck.Value)
+	if !ok {
+		return booking.RoomAccess{}, newAPIError(http.StatusUnauthorized, "unauthenticated", "Please open the link from your invitation again.")
+	}
+	return acc, nil
+}
+
+func (a *App) handleRoomSession(c echo.Context) error {
+	acc, err := a.roomSession(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, a.toRoomInfo(acc))
+}
+
+type ticketJSON struct {
+	Ticket string   `json:"ticket"`
+	WSURL  string   `json:"ws_url"`
+	Room   roomInfo `json:"room"`
+}
+
+func (a *App) issueTicket(c echo.Context, acc booking.RoomAccess) error {
+	t, err := a.desk.issueTicket(acc)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, ticketJSON{Ticket: t, WSURL: wsPath, Room: a.toRoomInfo(acc)})
+}
+
+// handleRoomTicket gives a citizen or guest a one-time websocket credential.
+func (a *App) handleRoomTicket(c echo.Context) error {
+	acc, err := a.roomSession(c)
+	if err != nil {
+		return err
+	}
+	if err := a.office.CheckAccess(c.Request().Context(), acc); err != nil {
+		return err
+	}
+	return a.issueTicket(c, acc)
+}
+
+// handleStaffTicket gives the responsible clerk a websocket credential.
+func (a *App) handleStaffTicket(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	acc, err := a.office.StaffAccess(c.Request().Context(), staff(c).actor(), id)
+	if err != nil {
+		return err
+	}
+	return a.issueTicket(c, acc)
+}
+
+type guestLinkJSON struct {
+	URL       string `json:"url"`
+	ExpiresAt string `json:"expires_at"`
+}
+
+// handleGuestLink creates a one-time invitation (e.g. for an interpreter).
+func (a *App) handleGuestLink(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	acc, err := a.office.InviteGuest(c.Request().Context(), staff(c).actor(), id)
+	if err != nil {
+		return err
+	}
+	secret, err := a.desk.inviteGuest(id, acc.NotAfter)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, guestLinkJSON{URL: a.cfg.PublicURL + "/guest/" + secret, ExpiresAt: a.rfc3339(acc.NotAfter)})
+}
+
+type waitingJSON struct {
+	ParticipantID string `json:"participant_id"`
+	DisplayName   string `json:"display_name"`
+	Role          string `json:"role"`
+	Since         string `json:"since"`
+}
+
+// handleWaiting lists who waits in an appointment's waiting room.
+func (a *App) handleWaiting(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := a.office.StaffAccess(c.Request().Context(), staff(c).actor(), id); err != nil {
+		return err
+	}
+	out := []waitingJSON{}
+	for _, w := range a.media.Waiting(booking.RoomID(id)) {
+		out = append(out, waitingJSON{ParticipantID: w.ParticipantID, DisplayName: w.DisplayName, Role: string(w.Role),
+			Since: w.Since.In(a.cfg.Location()).Format(time.RFC3339)})
+	}
+	return c.JSON(http.StatusOK, out)
+}

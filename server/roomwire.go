@@ -1,0 +1,32 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/sprechstunde/sprechstunde/sfu"
+)
+
+// setupRooms starts the media server with its authorizer and observer.
+func (a *App) setupRooms() error {
+	cfg, err := sfuConfig(a.cfg.SFU, a.log)
+	if err != nil {
+		return fmt.Errorf("server: media config: %w", err)
+	}
+	a.desk = newRoomDesk(a.now)
+	a.observer = newRoomObserver(a.office, a.log)
+	a.media, err = sfu.New(cfg, roomAuthorizer{desk: a.desk}, a.observer, a.log.With("component", "sfu"))
+	if err != nil {
+		a.observer.close()
+		return fmt.Errorf("server: media server: %w", err)
+	}
+	a.closeMedia = sync.OnceValue(func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+		defer cancel()
+		err := a.media.Close(ctx) // tells everyone in a room, then closes
+		a.observer.close()        // the last session events reach the cases
+		return err
+	})
+	return nil
+}

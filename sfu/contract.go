@@ -1,0 +1,89 @@
+package sfu
+
+import (
+	"context"
+	"time"
+)
+
+// Role is what a participant is in a room.
+type Role string
+
+// Roles known to the SFU. Only clerks are admitted without waiting.
+const (
+	RoleClerk   Role = "clerk"
+	RoleCitizen Role = "citizen"
+	RoleGuest   Role = "guest"
+)
+
+// Valid reports whether r is one of the known roles.
+func (r Role) Valid() bool {
+	return r == RoleClerk || r == RoleCitizen || r == RoleGuest
+}
+
+// Grant is the answer to "may this credential join, as what?".
+type Grant struct {
+	RoomID        string // one room per appointment
+	ParticipantID string // stable across reconnects of the same person
+	Role          Role
+	DisplayName   string    // real name; shown to the clerk and other admitted participants
+	NotBefore     time.Time // join allowed from here
+	NotAfter      time.Time // room closes here
+}
+
+// Authorizer turns an opaque join credential into a Grant.
+type Authorizer interface {
+	Authorize(ctx context.Context, credential string) (Grant, error)
+}
+
+// Observer receives session metadata (never content) for the case timeline.
+// Calls happen synchronously from SFU goroutines, so implementations must be
+// quick or hand off.
+type Observer interface {
+	RoomEvent(ctx context.Context, ev Event)
+}
+
+// EventType names a session metadata event.
+type EventType string
+
+// Event types reported to the Observer.
+const (
+	EventJoined      EventType = "joined"       // connected and authorized (waiting or admitted)
+	EventAdmitted    EventType = "admitted"     // admitted by a clerk (or a clerk entering)
+	EventRemoved     EventType = "removed"      // removed by a clerk
+	EventLeft        EventType = "left"         // gone and not back within the reconnect grace
+	EventCallStarted EventType = "call_started" // two or more admitted participants present
+	EventCallEnded   EventType = "call_ended"   // fewer than two again; Duration set
+	EventRoomClosed  EventType = "room_closed"  // closed by clerk, end of appointment or shutdown
+)
+
+// Event is one session metadata record. It carries identifiers only.
+type Event struct {
+	Type          EventType
+	RoomID        string
+	ParticipantID string // empty for room-wide events
+	Role          Role
+	Time          time.Time
+	Duration      time.Duration // call_ended only
+	Reason        string        // removed, room_closed
+	ByParticipant string        // admitted/removed: the clerk who acted
+}
+
+// WaitingInfo describes one participant in a waiting room.
+type WaitingInfo struct {
+	ParticipantID string
+	DisplayName   string
+	Role          Role
+	Since         time.Time
+}
+
+// Conn is the part of *websocket.Conn (gorilla) the SFU uses.
+type Conn interface {
+	ReadMessage() (messageType int, p []byte, err error)
+	WriteMessage(messageType int, data []byte) error
+	WriteControl(messageType int, data []byte, deadline time.Time) error
+	SetReadDeadline(t time.Time) error
+	SetWriteDeadline(t time.Time) error
+	SetReadLimit(limit int64)
+	SetPongHandler(h func(appData string) error)
+	Close() error
+}

@@ -1,0 +1,334 @@
+package sfu
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"github.com/pion/webrtc/v4"
+)
+
+// Message types on the wire. See docs/signaling.md.
+const (
+	TypeJoin         = "join"
+	TypeJoined       = "joined"
+	TypeOffer        = "offer"
+	TypeAnswer       = "answer"
+	TypeCandidate    = "candidate"
+	TypeWaitingList  = "waiting_list"
+	TypeAdmit        = "admit"
+	TypeAdmitted     = "admitted"
+	TypeRemove       = "remove"
+	TypeRemoved      = "removed"
+	TypeParticipants = "participants"
+	TypeChat         = "chat"
+	TypeMute         = "mute"
+	TypeICEServers   = "ice_servers"
+	TypeLeave        = "leave"
+	TypeCloseRoom    = "close_room"
+	TypeRoomClosed   = "room_closed"
+	TypeError        = "error"
+)
+
+// Status values in Joined.
+const (
+	StatusWaiting  = "waiting"
+	StatusAdmitted = "admitted"
+)
+
+// Error codes in Error.Code.
+const (
+	CodeMalformed    = "malformed"
+	CodeUnknownType  = "unknown_type"
+	CodeRateLimited  = "rate_limited"
+	CodeUnauthorized = "unauthorized"
+	CodeTooEarly     = "too_early"
+	CodeExpired      = "expired"
+	CodeNotAdmitted  = "not_admitted"
+	CodeForbidden    = "forbidden"
+	CodeNotFound     = "not_found"
+	CodeRoomFull     = "room_full"
+	CodeReplaced     = "replaced"
+	CodeNegotiation  = "negotiation_failed"
+	CodeInternal     = "internal"
+	CodeJoinFirst    = "join_first"
+	CodeShuttingDown = "shutting_down"
+)
+
+// maxCredential bounds the join credential; tickets are short.
+const maxCredential = 4096
+
+// Message is one signaling message. Encode adds the "type" field.
+type Message interface {
+	MessageType() string
+}
+
+// Join is the first message of every connection.
+type Join struct {
+	Credential string `json:"credential"`
+}
+
+// Joined confirms a join and tells whether the participant waits.
+type Joined struct {
+	ParticipantID string    `json:"participantId"`
+	Role          Role      `json:"role"`
+	Status        string    `json:"status"`
+	NotAfter      time.Time `json:"notAfter"`
+}
+
+// Offer carries an SDP offer, in either direction. Sources optionally tells
+// the SFU what a published track is ("camera", "microphone", "screen"),
+// keyed by the track id in the SDP (a=msid).
+type Offer struct {
+	SDP     string            `json:"sdp"`
+	Sources map[string]string `json:"sources,omitempty"`
+}
+
+// Answer carries an SDP answer, in either direction.
+type Answer struct {
+	SDP string `json:"sdp"`
+}
+
+// Candidate carries one trickled ICE candidate, in either direction.
+type Candidate struct {
+	Candidate webrtc.ICECandidateInit `json:"candidate"`
+}
+
+// WaitingEntry is one waiting participant, as shown to clerks.
+type WaitingEntry struct {
+	ParticipantID string    `json:"participantId"`
+	DisplayName   string    `json:"displayName"`
+	Role          Role      `json:"role"`
+	Since         time.Time `json:"since"`
+}
+
+// WaitingList is sent to clerks whenever the waiting room changes.
+type WaitingList struct {
+	Waiting []WaitingEntry `json:"waiting"`
+}
+
+// Admit is a clerk's request to let a waiting participant in.
+type Admit struct {
+	ParticipantID string `json:"participantId"`
+}
+
+// Admitted tells a participant it may now set up media.
+type Admitted struct {
+	ICEServers []ICEServer `json:"iceServers"`
+}
+
+// Remove is a clerk's request to send a participant away.
+type Remove struct {
+	ParticipantID string `json:"participantId"`
+}
+
+// Removed tells a participant it was sent away; the connection closes.
+type Removed struct {
+	Reason string `json:"reason"`
+}
+
+// ParticipantEntry is one admitted participant in the roster.
+type ParticipantEntry struct {
+	ParticipantID string `json:"participantId"`
+	DisplayName   string `json:"displayName"`
+	Role          Role   `json:"role"`
+	Connected     bool   `json:"connected"`
+	AudioMuted    bool   `json:"audioMuted"`
+	VideoMuted    bool   `json:"videoMuted"`
+}
+
+// Participants is the roster of admitted participants, sent to admitted
+// participants whenever it changes. Media streams of a participant carry the
+// participant id as stream id ("<id>" for camera and microphone,
+// "<id>~screen" for screen share).
+type Participants struct {
+	Participants []ParticipantEntry `json:"participants"`
+}
+
+// Chat is a text message. From and SentAt are set by the server.
+type Chat struct {
+	Text   string    `json:"text"`
+	From   string    `json:"from,omitempty"`
+	SentAt time.Time `json:"sentAt,omitzero"`
+}
+
+// Mute announces a participant's own mute state. ParticipantID is set by
+// the server when relaying.
+type Mute struct {
+	ParticipantID string `json:"participantId,omitempty"`
+	Audio         bool   `json:"audio"`
+	Video         bool   `json:"video"`
+}
+
+// ICEServer is one entry for RTCPeerConnection's iceServers.
+type ICEServer struct {
+	URLs       []string `json:"urls"`
+	Username   string   `json:"username,omitempty"`
+	Credential string   `json:"credential,omitempty"`
+}
+
+// ICEServers is a request for fresh TURN credentials (empty) and its answer.
+type ICEServers struct {
+	ICEServers []ICEServer `json:"iceServers,omitempty"`
+}
+
+// Leave ends the participant's session deliberately (no reconnect grace).
+type Leave struct{}
+
+// CloseRoom is a clerk's request to end the appointment for everyone.
+type CloseRoom struct{}
+
+// RoomClosed tells everyone the room is closed; connections close after it.
+type RoomClosed struct {
+	Reason string `json:"reason"`
+}
+
+// Error reports a problem with a request. The connection stays usable
+// unless the server closes it right after.
+type Error struct {
+	Code    string `json:"code"`
+	Message string `json:"message,omitempty"`
+	Ref     string `json:"ref,omitempty"` // type of the offending message, if known
+}
+
+// MessageType implementations.
+func (Join) MessageType() string         { return TypeJoin }
+func (Joined) MessageType() string       { return TypeJoined }
+func (Offer) MessageType() string        { return TypeOffer }
+func (Answer) MessageType() string       { return TypeAnswer }
+func (Candidate) MessageType() string    { return TypeCandidate }
+func (WaitingList) MessageType() string  { return TypeWaitingList }
+func (Admit) MessageType() string        { return TypeAdmit }
+func (Admitted) MessageType() string     { return TypeAdmitted }
+func (Remove) MessageType() string       { return TypeRemove }
+func (Removed) MessageType() string      { return TypeRemoved }
+func (Participants) MessageType() string { return TypeParticipants }
+func (Chat) MessageType() string         { return TypeChat }
+func (Mute) MessageType() string         { return TypeMute }
+func (ICEServers) MessageType() string   { return TypeICEServers }
+func (Leave) MessageType() string        { return TypeLeave }
+func (CloseRoom) MessageType() string    { return TypeCloseRoom }
+func (RoomClosed) MessageType() string   { return TypeRoomClosed }
+func (Error) MessageType() string        { return TypeError }
+
+// newMessage returns a pointer to an empty message of type t, or nil.
+func newMessage(t string) Message {
+	switch t {
+	case TypeJoin:
+		return &Join{}
+	case TypeJoined:
+		return &Joined{}
+	case TypeOffer:
+		return &Offer{}
+	case TypeAnswer:
+		return &Answer{}
+	case TypeCandidate:
+		return &Candidate{}
+	case TypeWaitingList:
+		return &WaitingList{}
+	case TypeAdmit:
+		return &Admit{}
+	case TypeAdmitted:
+		return &Admitted{}
+	case TypeRemove:
+		return &Remove{}
+	case TypeRemoved:
+		return &Removed{}
+	case TypeParticipants:
+		return &Participants{}
+	case TypeChat:
+		return &Chat{}
+	case TypeMute:
+		return &Mute{}
+	case TypeICEServers:
+		return &ICEServers{}
+	case TypeLeave:
+		return &Leave{}
+	case TypeCloseRoom:
+		return &CloseRoom{}
+	case TypeRoomClosed:
+		return &RoomClosed{}
+	case TypeError:
+		return &Error{}
+	}
+	return nil
+}
+
+// Decode parses one signaling message into a pointer to its typed struct
+// (*Join, *Offer, ...). It returns the type it saw even on error so the
+// reply can refer to it. Errors wrap ErrMalformed or ErrUnknownType.
+func Decode(data []byte) (Message, string, error) {
+	var env struct {
+		Type string `json:"type"`
+	}
+	if err := json.Unmarshal(data, &env); err != nil {
+		return nil, "", fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	if !utf8.ValidString(env.Type) || len(env.Type) > 32 {
+		return nil, "", fmt.Errorf("%w: bad type field", ErrMalformed)
+	}
+	m := newMessage(env.Type)
+	if m == nil {
+		return nil, env.Type, fmt.Errorf("%w: %q", ErrUnknownType, env.Type)
+	}
+	if err := json.Unmarshal(data, m); err != nil {
+		return nil, env.Type, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	if err := check(m); err != nil {
+		return nil, env.Type, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	return m, env.Type, nil
+}
+
+// check validates field contents that JSON typing cannot express.
+func check(m Message) error {
+	switch v := m.(type) {
+	case *Join:
+		if v.Credential == "" || len(v.Credential) > maxCredential {
+			return fmt.Errorf("credential missing or too long")
+		}
+	case *Offer:
+		if v.SDP == "" {
+			return fmt.Errorf("sdp missing")
+		}
+	case *Answer:
+		if v.SDP == "" {
+			return fmt.Errorf("sdp missing")
+		}
+	case *Admit:
+		if v.ParticipantID == "" {
+			return fmt.Errorf("participantId missing")
+		}
+	case *Remove:
+		if v.ParticipantID == "" {
+			return fmt.Errorf("participantId missing")
+		}
+	case *Chat:
+		if v.Text == "" || !utf8.ValidString(v.Text) {
+			return fmt.Errorf("text missing or not UTF-8")
+		}
+	}
+	return nil
+}
+
+// Encode serialises m with its "type" field first.
+func Encode(m Message) ([]byte, error) {
+	body, err := json.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("sfu: encode %s: %w", m.MessageType(), err)
+	}
+	var b bytes.Buffer
+	b.Grow(len(body) + 24)
+	b.WriteString(`{"type":`)
+	t, _ := json.Marshal(m.MessageType())
+	b.Write(t)
+	if len(body) > 2 { // not "{}"
+		b.WriteByte(',')
+		b.Write(body[1:])
+	} else {
+		b.WriteByte('}')
+	}
+	return b.Bytes(), nil
+}

@@ -1,0 +1,178 @@
+package sfu
+
+import (
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// session is one signaling connection of one participant.
+type session struct {
+	s       *SFU
+	room    *room
+	g       Grant
+	conn    *sigConn
+	log     *slog.Logger
+	rl      *bucket
+	leaving atomic.Bool // said "leave": no reconnect grace
+
+	peerMu     sync.Mutex
+	peer       *peer
+	peerClosed bool
+}
+
+func newSession(s *SFU, r *room, g Grant, sc *sigConn, rl *bucket) *session {
+	return &session{s: s, room: r, g: g, conn: sc, rl: rl,
+		log: s.log.With("room", g.RoomID, "participant", g.ParticipantID, "role", string(g.Role))}
+}
+
+func (ss *session) id() string { return ss.g.ParticipantID }
+
+// readLoop handles messages until the connection ends or the client leaves.
+func (ss *session) readLoop(c Conn) {
+	live := 2 * ss.s.cfg.PingInterval
+	_ = c.SetReadDeadline(time.Now().Add(live))
+	c.SetPongHandler(func(string) error { return c.SetReadDeadline(time.Now().Add(live)) })
+	for {
+		_, data, err := c.ReadMessage()
+		if err != nil {
+			return
+		}
+		_ = c.SetReadDeadline(time.Now().Add(live))
+		if !ss.rl.allow(time.Now()) {
+			ss.conn.send(Error{Code: CodeRateLimited, Message: "too many messages"})
+			continue
+		}
+		m, typ, err := Decode(data)
+		if err != nil {
+			ss.conn.send(decodeError(err, typ))
+			continue
+		}
+		if !ss.handle(m) {
+			return
+		}
+	}
+}
+
+// handle acts on one decoded message; false ends the session.
+func (ss *session) handle(m Message) bool {
+	var err error
+	switch v := m.(type) {
+	case *Offer:
+		err = ss.onOffer(v)
+	case *Answer:
+		err = ss.post(peerEvent{kind: evAnswer, sdp: v.SDP})
+	case *Candidate:
+		err = ss.post(peerEvent{kind: evCandidate, cand: v.Candidate})
+	case *Admit:
+		if err = ss.requireClerk(); err == nil {
+			err = ss.room.admit(ss, v.ParticipantID)
+		}
+	case *Remove:
+		if err = ss.requireClerk(); err == nil {
+			err = ss.room.remove(ss, v.ParticipantID)
+		}
+	case *CloseRoom:
+		if err = ss.requireClerk(); err == nil {
+			ss.s.CloseRoom(ss.g.RoomID, ReasonClosedByClerk)
+		}
+	case *Chat:
+		err = ss.room.chat(ss, v.Text)
+	case *Mute:
+		err = ss.room.mute(ss, v.Audio, v.Video)
+	case *ICEServers:
+		if !ss.room.isAdmitted(ss) {
+			err = ErrNotAdmitted
+		} else {
+			ss.conn.send(ICEServers{ICEServers: ss.s.iceServers(ss.id())})
+		}
+	case *Leave:
+		ss.leaving.Store(true)
+		return false
+	case *Join:
+		err = ErrForbidden
+	default:
+		ss.conn.send(Error{Code: CodeUnknownType, Message: "not a client message", Ref: m.MessageType()})
+		return true
+	}
+	if err != nil {
+		ss.conn.send(requestError(err, m.MessageType()))
+	}
+	return true
+}
+
+func requestError(err error, ref string) Error {
+	code := CodeInternal
+	switch {
+	case errors.Is(err, ErrNotAdmitted):
+		code = CodeNotAdmitted
+	case errors.Is(err, ErrForbidden):
+		code = CodeForbidden
+	case errors.Is(err, ErrNoSuchPeer):
+		code = CodeNotFound
+	case errors.Is(err, ErrMalformed):
+		code = CodeMalformed
+	case errors.Is(err, ErrClosed):
+		code = CodeExpired
+	}
+	return Error{Code: code, Ref: ref}
+}
+
+func (ss *session) requireClerk() error {
+	if ss.g.Role != RoleClerk {
+		return ErrForbidden
+	}
+	return nil
+}
+
+// onOffer creates the PeerConnection on the first offer after admission.
+func (ss *session) onOffer(o *Offer) error {
+	if !ss.room.isAdmitted(ss) {
+		return ErrNotAdmitted
+	}
+	ss.peerMu.Lock()
+	if ss.peerClosed {
+		ss.peerMu.Unlock()
+		return ErrClosed
+	}
+	if ss.peer == nil {
+		p, err := newPeer(ss)
+		if err != nil {
+			ss.peerMu.Unlock()
+			ss.log.Error("create peer connection", "err", err)
+			return err
+		}
+		ss.peer = p
+	}
+	p := ss.peer
+	ss.peerMu.Unlock()
+	return p.post(peerEvent{kind: evOffer, sdp: o.SDP, sources: o.Sources})
+}
+
+func (ss *session) post(ev peerEvent) error {
+	p := ss.getPeer()
+	if p == nil {
+		return ErrNotAdmitted
+	}
+	return p.post(ev)
+}
+
+func (ss *session) getPeer() *peer {
+	ss.peerMu.Lock()
+	defer ss.peerMu.Unlock()
+	return ss.peer
+}
+
+// closePeer stops all media of this session; it is idempotent and the
+// session can never get a new PeerConnection afterwards.
+func (ss *session) closePeer() {
+	ss.peerMu.Lock()
+	p := ss.peer
+	ss.peerClosed = true
+	ss.peerMu.Unlock()
+	if p != nil {
+		p.close()
+	}
+}

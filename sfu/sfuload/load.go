@@ -1,0 +1,385 @@
+// Package sfuload is a load generator for the SFU: N concurrent 1:1
+// sessions of in-process Pion clients through the real signaling path, each
+// side publishing VP8 (~1.5 Mbit/s, a real libvpx clip) plus Opus and
+// receiving the other side. It ramps the session count in steps and reports
+// forwarding rate, loss, one-way latency, SFU CPU and memory, and kernel
+// UDP drops per step. All traffic stays on 127.0.0.1.
+package sfuload
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sprechstunde/sprechstunde/sfu"
+	"github.com/sprechstunde/sprechstunde/sfu/sfutest"
+)
+
+// Config controls a load run.
+type Config struct {
+	// Steps are the session counts to hold, in increasing order.
+	Steps []int
+	// Settle is the time after reaching a step before measuring.
+	Settle time.Duration
+	// Measure is the measuring window per step.
+	Measure time.Duration
+	// MaxDuration bounds the whole run.
+	MaxDuration time.Duration
+	// MaxLossPct ends the ramp once a step loses this much or more.
+	MaxLossPct float64
+	// StartParallel is how many sessions are set up at once while ramping.
+	StartParallel int
+	// InProcess runs the SFU inside this process instead of a child
+	// process; SFU CPU and RSS then include the load generator's own.
+	InProcess bool
+}
+
+// DefaultConfig ramps to 150 sessions within about four minutes.
+func DefaultConfig() Config {
+	return Config{
+		Steps:         []int{10, 25, 50, 75, 100, 125, 150},
+		Settle:        4 * time.Second,
+		Measure:       10 * time.Second,
+		MaxDuration:   5 * time.Minute,
+		MaxLossPct:    1,
+		StartParallel: 8,
+	}
+}
+
+// Step is what one ramp step measured.
+type Step struct {
+	Sessions        int     `json:"sessions"`
+	ForwardedPPS    float64 `json:"forwarded_pps"` // packets/s received by all subscribers
+	LossPct         float64 `json:"loss_pct"`
+	LatencyP50Ms    float64 `json:"latency_p50_ms"`
+	LatencyP99Ms    float64 `json:"latency_p99_ms"`
+	SFUCPUPerS      float64 `json:"sfu_cpu_per_s"`
+	SFURSSMB        float64 `json:"sfu_rss_mb"`
+	GenCPUPerS      float64 `json:"gen_cpu_per_s"` // the load generator's own CPU (child-process mode)
+	UDPRcvbufErrors int64   `json:"udp_rcvbuf_errors"`
+	FailedStarts    int     `json:"failed_starts"`
+}
+
+// Result sums up a run. Figures are those of the step at MaxSessions (the
+// last step if none stayed under the loss limit).
+type Result struct {
+	MaxSessions       int     `json:"max_sessions"`
+	LossPct           float64 `json:"loss_pct"`
+	AddedLatencyP99Ms float64 `json:"added_latency_p99_ms"`
+	AddedLatencyP50Ms float64 `json:"added_latency_p50_ms"`
+	SFUCPUPerS        float64 `json:"sfu_cpu_per_s"`
+	SFURSSMB          float64 `json:"sfu_rss_mb"`
+	SFUMode           string  `json:"sfu_mode"`
+	Steps             []Step  `json:"steps"`
+}
+
+// ErrNoSessions means not a single session could be set up.
+var ErrNoSessions = errors.New("sfuload: no session could be started")
+
+// pair is one 1:1 session.
+type pair struct{ clerk, citizen *sfutest.Client }
+
+func (p pair) close() {
+	p.citizen.Close()
+	p.clerk.Close()
+}
+
+// IsChild reports whether this process is the SFU child of a load run. A
+// main that does expensive setup before reaching Run can check it first and
+// call Run straight away.
+func IsChild() bool { return os.Getenv(childEnv) == "1" }
+
+// Run performs the ramp and writes one line per step and a final JSON line
+// to out. When the SFU runs as a child process, the binary is re-executed
+// with the same arguments and that child's Run serves the SFU and exits the
+// process instead of returning (in a test binary it returns a zero Result).
+func Run(ctx context.Context, cfg Config, out io.Writer) (Result, error) {
+	if IsChild() {
+		runChild()
+		if testing.Testing() {
+			return Result{}, nil
+		}
+		os.Exit(0)
+	}
+	def := DefaultConfig()
+	if len(cfg.Steps) == 0 {
+		cfg.Steps = def.Steps
+	}
+	if cfg.Settle <= 0 {
+		cfg.Settle = def.Settle
+	}
+	if cfg.Measure <= 0 {
+		cfg.Measure = def.Measure
+	}
+	if cfg.MaxDuration <= 0 {
+		cfg.MaxDuration = def.MaxDuration
+	}
+	if cfg.MaxLossPct <= 0 {
+		cfg.MaxLossPct = def.MaxLossPct
+	}
+	if cfg.StartParallel <= 0 {
+		cfg.StartParallel = def.StartParallel
+	}
+	frames, err := parseIVF(clipIVF)
+	if err != nil {
+		return Result{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, cfg.MaxDuration)
+	defer cancel()
+
+	url, pid, stopSFU, err := startSFU(ctx, cfg.InProcess)
+	if err != nil {
+		return Result{}, err
+	}
+	defer stopSFU()
+	res := Result{SFUMode: "child-process"}
+	if cfg.InProcess {
+		res.SFUMode = "in-process (cpu/rss include load generator)"
+	}
+
+	g := &gen{url: url, frames: frames, epoch: time.Now()}
+	defer g.closeAll()
+	start := time.Now()
+	var lastStep time.Duration
+	for _, n := range cfg.Steps {
+		// Leave room for this step if the previous one is any guide.
+		if lastStep > 0 && time.Since(start)+lastStep > cfg.MaxDuration-5*time.Second {
+			fmt.Fprintf(out, "stopping: time budget\n")
+			break
+		}
+		stepStart := time.Now()
+		failed := g.rampTo(ctx, n, cfg.StartParallel)
+		if ctx.Err() != nil {
+			break
+		}
+		if len(g.pairs) == 0 {
+			return res, ErrNoSessions
+		}
+		st, err := g.measure(ctx, pid, cfg.Settle, cfg.Measure)
+		if err != nil {
+			break
+		}
+		st.FailedStarts = failed
+		res.Steps = append(res.Steps, st)
+		fmt.Fprintf(out, "sessions=%4d fwd_pps=%8.0f loss=%6.3f%% lat_p50=%6.2fms lat_p99=%7.2fms sfu_cpu=%5.2f/s sfu_rss=%6.1fMB gen_cpu=%5.2f/s udp_rcvbuf_drops=%d failed_starts=%d\n",
+			st.Sessions, st.ForwardedPPS, st.LossPct, st.LatencyP50Ms, st.LatencyP99Ms, st.SFUCPUPerS, st.SFURSSMB, st.GenCPUPerS, st.UDPRcvbufErrors, failed)
+		lastStep = time.Since(stepStart)
+		if st.LossPct >= cfg.MaxLossPct || failed > 0 {
+			break
+		}
+	}
+	pick := -1
+	for i, st := range res.Steps {
+		if st.LossPct < cfg.MaxLossPct && st.FailedStarts == 0 {
+			res.MaxSessions, pick = st.Sessions, i
+		}
+	}
+	if pick < 0 && len(res.Steps) > 0 {
+		pick = len(res.Steps) - 1
+	}
+	if pick >= 0 {
+		st := res.Steps[pick]
+		res.LossPct, res.AddedLatencyP99Ms, res.AddedLatencyP50Ms = st.LossPct, st.LatencyP99Ms, st.LatencyP50Ms
+		res.SFUCPUPerS, res.SFURSSMB = st.SFUCPUPerS, st.SFURSSMB
+	}
+	b, err := json.Marshal(res)
+	if err != nil {
+		return res, err
+	}
+	fmt.Fprintf(out, "%s\n", b)
+	return res, nil
+}
+
+// startSFU returns the websocket URL, the pid to measure ("self" in
+// process) and a stop function.
+func startSFU(ctx context.Context, inProcess bool) (string, string, func(), error) {
+	if !inProcess {
+		c, err := startChild(ctx)
+		if err != nil {
+			return "", "", nil, err
+		}
+		return c.url, c.pid, c.stop, nil
+	}
+	sctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() { done <- serveSFU(sctx, pw, nil); pw.Close() }()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	url, ok := strings.CutPrefix(strings.TrimSpace(line), readyPrefix)
+	if err != nil || !ok {
+		cancel()
+		return "", "", nil, fmt.Errorf("sfuload: in-process SFU did not start: %w", errors.Join(err, <-done))
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	return url, "self", func() { cancel(); <-done }, nil
+}
+
+// gen holds the running sessions.
+type gen struct {
+	url    string
+	frames [][]byte
+	epoch  time.Time
+	mu     sync.Mutex
+	pairs  []pair
+	next   int
+}
+
+func (g *gen) closeAll() {
+	var wg sync.WaitGroup
+	for _, p := range g.pairs {
+		wg.Add(1)
+		go func() { defer wg.Done(); p.close() }()
+	}
+	wg.Wait()
+}
+
+// rampTo starts sessions until n run; it returns how many failed to start.
+func (g *gen) rampTo(ctx context.Context, n, parallel int) int {
+	need := n - len(g.pairs)
+	sem := make(chan struct{}, parallel)
+	var wg sync.WaitGroup
+	var failMu sync.Mutex
+	failed := 0
+	for range need {
+		g.next++
+		id := g.next
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			p, err := g.startPair(ctx, id)
+			if err != nil {
+				failMu.Lock()
+				failed++
+				failMu.Unlock()
+				return
+			}
+			g.mu.Lock()
+			g.pairs = append(g.pairs, p)
+			g.mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return failed
+}
+
+func (g *gen) startPair(ctx context.Context, id int) (pair, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	room := "load-" + strconv.Itoa(id)
+	dial := func(pid string, role sfu.Role, admit bool) (*sfutest.Client, error) {
+		return sfutest.Dial(ctx, sfutest.ClientConfig{
+			URL: g.url, Credential: credential(room, pid, role), Publish: true, AutoAdmit: admit,
+			Video: &clipSource{frames: g.frames}, FPS: 30, Epoch: g.epoch,
+		})
+	}
+	clerk, err := dial(room+"-clerk", sfu.RoleClerk, true)
+	if err != nil {
+		return pair{}, err
+	}
+	cit, err := dial(room+"-citizen", sfu.RoleCitizen, false)
+	if err != nil {
+		clerk.Close()
+		return pair{}, err
+	}
+	p := pair{clerk: clerk, citizen: cit}
+	for _, c := range []*sfutest.Client{clerk, cit} {
+		if err := c.WaitConnected(ctx); err != nil {
+			p.close()
+			return pair{}, err
+		}
+	}
+	return p, nil
+}
+
+type snapshot struct {
+	at        time.Time
+	packets   int64
+	expected  int64
+	received  int64
+	cpu       float64
+	genCPU    float64
+	rcvbufErr int64
+}
+
+func (g *gen) snap(pid string) snapshot {
+	s := snapshot{at: time.Now()}
+	for _, p := range g.pairs {
+		for _, c := range []*sfutest.Client{p.clerk, p.citizen} {
+			s.packets += c.Video.Packets.Load() + c.Audio.Packets.Load()
+			e, r := c.Loss()
+			s.expected += e
+			s.received += r
+		}
+	}
+	s.cpu, _ = cpuSeconds(pid)
+	s.genCPU, _ = cpuSeconds("self")
+	s.rcvbufErr, _ = udpRcvbufErrors()
+	return s
+}
+
+func (g *gen) latencies(keep bool) []float64 {
+	var all []float64
+	for _, p := range g.pairs {
+		for _, c := range []*sfutest.Client{p.clerk, p.citizen} {
+			for _, st := range []*sfutest.Stats{&c.Video, &c.Audio} {
+				v := st.TakeLatencies()
+				if keep {
+					all = append(all, v...)
+				}
+			}
+		}
+	}
+	return all
+}
+
+func (g *gen) measure(ctx context.Context, pid string, settle, window time.Duration) (Step, error) {
+	select {
+	case <-time.After(settle):
+	case <-ctx.Done():
+		return Step{}, ctx.Err()
+	}
+	g.latencies(false)
+	a := g.snap(pid)
+	select {
+	case <-time.After(window):
+	case <-ctx.Done():
+		return Step{}, ctx.Err()
+	}
+	b := g.snap(pid)
+	lat := g.latencies(true)
+	secs := b.at.Sub(a.at).Seconds()
+	st := Step{
+		Sessions:        len(g.pairs),
+		ForwardedPPS:    float64(b.packets-a.packets) / secs,
+		LatencyP50Ms:    round2(sfutest.Percentile(lat, 50)),
+		LatencyP99Ms:    round2(sfutest.Percentile(lat, 99)),
+		SFUCPUPerS:      round2((b.cpu - a.cpu) / secs),
+		GenCPUPerS:      round2((b.genCPU - a.genCPU) / secs),
+		UDPRcvbufErrors: b.rcvbufErr - a.rcvbufErr,
+	}
+	if exp := b.expected - a.expected; exp > 0 {
+		st.LossPct = round2(max(0, 100*float64(exp-(b.received-a.received))/float64(exp)))
+	}
+	st.SFURSSMB, _ = rssMB(pid)
+	st.SFURSSMB = round2(st.SFURSSMB)
+	return st, nil
+}
+
+func round2(v float64) float64 {
+	if math.IsNaN(v) {
+		return 0
+	}
+	return math.Round(v*100) / 100
+}

@@ -1,0 +1,98 @@
+package sfuload
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseIVF(t *testing.T) {
+	good, err := parseIVF(clipIVF)
+	if err != nil {
+		t.Fatalf("shipped clip: %v", err)
+	}
+	if len(good) != 60 {
+		t.Errorf("clip has %d frames, want 60", len(good))
+	}
+	total := 0
+	for _, f := range good {
+		total += len(f)
+	}
+	if kbps := total * 8 * 30 / len(good) / 1000; kbps < 1300 || kbps > 1700 {
+		t.Errorf("clip bitrate %d kbit/s, want about 1500", kbps)
+	}
+	for _, tc := range []struct {
+		name string
+		in   []byte
+	}{
+		{"empty", nil},
+		{"wrong magic", append([]byte("RIFF"), make([]byte, 40)...)},
+		{"truncated frame", clipIVF[:32+12+10]},
+		{"no frames", clipIVF[:32]},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := parseIVF(tc.in); !errors.Is(err, ErrBadClip) {
+				t.Errorf("err = %v, want ErrBadClip", err)
+			}
+		})
+	}
+}
+
+func TestClipSourceRestartsOnKeyframeRequest(t *testing.T) {
+	frames, _ := parseIVF(clipIVF)
+	src := &clipSource{frames: frames}
+	if _, key := src.Next(false); !key {
+		t.Fatal("first frame is not a keyframe")
+	}
+	if _, key := src.Next(false); key {
+		t.Fatal("second frame is a keyframe")
+	}
+	if _, key := src.Next(true); !key {
+		t.Fatal("keyframe request did not give a keyframe")
+	}
+}
+
+func TestProcReaders(t *testing.T) {
+	if _, err := cpuSeconds("self"); err != nil {
+		t.Error(err)
+	}
+	if mb, err := rssMB("self"); err != nil || mb <= 0 {
+		t.Errorf("rss %v %v", mb, err)
+	}
+	if _, err := udpRcvbufErrors(); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestRunSmoke runs one tiny step against an SFU child process (this test
+// binary, re-executed).
+func TestRunSmoke(t *testing.T) {
+	if IsChild() {
+		_, _ = Run(context.Background(), Config{}, nil)
+		return
+	}
+	var out bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	res, err := Run(ctx, Config{Steps: []int{2}, Settle: time.Second, Measure: 2 * time.Second, MaxDuration: 50 * time.Second}, &out)
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, out.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	var final map[string]any
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &final); err != nil {
+		t.Fatalf("last line is not JSON: %v\n%s", err, out.String())
+	}
+	for _, k := range []string{"max_sessions", "loss_pct", "added_latency_p99_ms", "sfu_cpu_per_s", "sfu_rss_mb"} {
+		if _, ok := final[k]; !ok {
+			t.Errorf("final JSON lacks %q", k)
+		}
+	}
+	if res.MaxSessions != 2 || len(res.Steps) != 1 || res.Steps[0].ForwardedPPS < 100 || res.SFURSSMB <= 0 {
+		t.Errorf("result = %+v\n%s", res, out.String())
+	}
+}

@@ -1,0 +1,622 @@
+package sfutest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/pion/ice/v4"
+	"github.com/pion/interceptor"
+	"github.com/pion/rtcp"
+	"github.com/pion/rtp"
+	"github.com/pion/rtp/codecs"
+	"github.com/pion/transport/v4/packetio"
+	"github.com/pion/webrtc/v4"
+
+	"github.com/sprechstunde/sprechstunde/sfu"
+)
+
+// opusSilence returns a valid 20 ms Opus frame (CELT, silence).
+func opusSilence() []byte { return []byte{0xf8, 0xff, 0xfe} }
+
+// ClientConfig configures a test client.
+type ClientConfig struct {
+	URL        string // websocket URL
+	Credential string
+	Publish    bool // send audio and video once admitted
+	RelayOnly  bool // ICETransportPolicyRelay: media only through TURN
+	TCPOnly    bool // gather tcp4 candidates only (ICE-TCP)
+	Screen     bool // with Publish: also share a "screen" video track
+	AutoAdmit  bool // as clerk: admit everyone who waits
+	H264       bool // publish H.264 (as Safari may) instead of VP8; payloads are synthetic
+	Video      VideoSource
+	FPS        int
+	Epoch      time.Time // shared by clients whose latency is compared
+	Log        *slog.Logger
+}
+
+// Client is an in-process participant speaking the real signaling protocol.
+type Client struct {
+	cfg    ClientConfig
+	ws     *websocket.Conn
+	wmu    sync.Mutex
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   chan struct{} // reader finished
+	wg     sync.WaitGroup
+
+	Audio, Video Stats
+	SentPackets  atomic.Int64
+	PLIs         atomic.Int64 // keyframe requests received as publisher
+	forceKey     atomic.Bool
+
+	mu        sync.Mutex
+	msgs      []sfu.Message
+	changed   chan struct{}
+	pc        *webrtc.PeerConnection
+	connected chan struct{}
+	remoteSet bool
+	pending   []webrtc.ICECandidateInit
+	streams   map[string]int // remote stream id -> tracks
+	mimes     map[string]int // remote track codec -> tracks
+	trackers  map[string]*seqTracker
+}
+
+// Dial connects and sends join; it does not wait for the answer.
+func Dial(ctx context.Context, cfg ClientConfig) (*Client, error) {
+	if cfg.FPS == 0 {
+		cfg.FPS = 30
+	}
+	if cfg.Video == nil {
+		cfg.Video = &SyntheticVP8{Size: 1000}
+	}
+	if cfg.Epoch.IsZero() {
+		cfg.Epoch = time.Now()
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	d := websocket.Dialer{HandshakeTimeout: 5 * time.Second}
+	ws, _, err := d.DialContext(ctx, cfg.URL, nil)
+	if err != nil {
+		return nil, fmt.Errorf("dial signaling: %w", err)
+	}
+	cctx, cancel := context.WithCancel(context.Background())
+	c := &Client{cfg: cfg, ws: ws, ctx: cctx, cancel: cancel, done: make(chan struct{}),
+		changed: make(chan struct{}), connected: make(chan struct{}),
+		streams: map[string]int{}, mimes: map[string]int{}, trackers: map[string]*seqTracker{}}
+	go c.readLoop()
+	if err := c.Send(sfu.Join{Credential: cfg.Credential}); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// Send writes one message.
+func (c *Client) Send(m sfu.Message) error {
+	b, err := sfu.Encode(m)
+	if err != nil {
+		return err
+	}
+	return c.SendRaw(b)
+}
+
+// SendRaw writes raw bytes as one text message.
+func (c *Client) SendRaw(b []byte) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	_ = c.ws.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	return c.ws.WriteMessage(websocket.TextMessage, b)
+}
+
+// Messages returns every message received so far.
+func (c *Client) Messages() []sfu.Message {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]sfu.Message(nil), c.msgs...)
+}
+
+// WaitFor returns the first received message (past or future) matching pred.
+func (c *Client) WaitFor(ctx context.Context, pred func(sfu.Message) bool) (sfu.Message, error) {
+	seen := 0
+	for {
+		c.mu.Lock()
+		for ; seen < len(c.msgs); seen++ {
+			if pred(c.msgs[seen]) {
+				m := c.msgs[seen]
+				c.mu.Unlock()
+				return m, nil
+			}
+		}
+		ch := c.changed
+		c.mu.Unlock()
+		select {
+		case <-ch:
+		case <-c.done:
+			c.mu.Lock()
+			n := len(c.msgs)
+			c.mu.Unlock()
+			if seen == n {
+				return nil, fmt.Errorf("sfutest: connection closed while waiting: %w", io.EOF)
+			}
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// WaitType waits for a message of the given type.
+func (c *Client) WaitType(ctx context.Context, typ string) (sfu.Message, error) {
+	return c.WaitFor(ctx, func(m sfu.Message) bool { return m.MessageType() == typ })
+}
+
+// WaitError waits for an error message with the given code.
+func (c *Client) WaitError(ctx context.Context, code string) error {
+	_, err := c.WaitFor(ctx, func(m sfu.Message) bool {
+		e, ok := m.(*sfu.Error)
+		return ok && e.Code == code
+	})
+	return err
+}
+
+// WaitConnected waits until the PeerConnection is connected.
+func (c *Client) WaitConnected(ctx context.Context) error {
+	select {
+	case <-c.connected:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Done is closed when the signaling connection has ended.
+func (c *Client) Done() <-chan struct{} { return c.done }
+
+// RemoteStreams returns the stream ids of tracks received so far.
+func (c *Client) RemoteStreams() map[string]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make(map[string]int, len(c.streams))
+	for k, v := range c.streams {
+		out[k] = v
+	}
+	return out
+}
+
+// RemoteCodecs counts received tracks by codec MIME type.
+func (c *Client) RemoteCodecs() map[string]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make(map[string]int, len(c.mimes))
+	for k, v := range c.mimes {
+		out[k] = v
+	}
+	return out
+}
+
+// RestartICE sends a new offer with fresh ICE credentials, as a client does
+// after a network change without reconnecting signaling.
+func (c *Client) RestartICE() error {
+	c.mu.Lock()
+	pc := c.pc
+	c.mu.Unlock()
+	if pc == nil {
+		return errors.New("sfutest: no media yet")
+	}
+	offer, err := pc.CreateOffer(&webrtc.OfferOptions{ICERestart: true})
+	if err != nil {
+		return err
+	}
+	if err := pc.SetLocalDescription(offer); err != nil {
+		return err
+	}
+	return c.Send(sfu.Offer{SDP: offer.SDP})
+}
+
+// Loss returns expected and distinctly received packets over all tracks.
+func (c *Client) Loss() (expected, received int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, t := range c.trackers {
+		expected += t.expected()
+		received += t.unique
+	}
+	return expected, received
+}
+
+// Close leaves deliberately and releases everything.
+func (c *Client) Close() {
+	_ = c.Send(sfu.Leave{})
+	c.shutdown()
+}
+
+// Drop simulates a network failure: the socket and media vanish without
+// a goodbye.
+func (c *Client) Drop() {
+	_ = c.ws.UnderlyingConn().Close()
+	c.shutdown()
+}
+
+func (c *Client) shutdown() {
+	c.cancel()
+	_ = c.ws.Close()
+	<-c.done
+	c.mu.Lock()
+	pc := c.pc
+	c.mu.Unlock()
+	if pc != nil {
+		_ = pc.Close()
+	}
+	c.wg.Wait()
+}
+
+func (c *Client) record(m sfu.Message) {
+	c.mu.Lock()
+	c.msgs = append(c.msgs, m)
+	close(c.changed)
+	c.changed = make(chan struct{})
+	c.mu.Unlock()
+}
+
+func (c *Client) readLoop() {
+	defer close(c.done)
+	for {
+		_, data, err := c.ws.ReadMessage()
+		if err != nil {
+			return
+		}
+		m, _, err := sfu.Decode(data)
+		if err != nil {
+			c.cfg.Log.Warn("client: undecodable message", "err", err)
+			continue
+		}
+		if err := c.handle(m); err != nil {
+			c.cfg.Log.Warn("client: signaling", "err", err)
+		}
+		c.record(m)
+	}
+}
+
+func (c *Client) handle(m sfu.Message) error {
+	switch v := m.(type) {
+	case *sfu.Admitted:
+		return c.startMedia(v.ICEServers)
+	case *sfu.WaitingList:
+		if c.cfg.AutoAdmit {
+			for _, w := range v.Waiting {
+				if err := c.Send(sfu.Admit{ParticipantID: w.ParticipantID}); err != nil {
+					return err
+				}
+			}
+		}
+	case *sfu.Offer:
+		return c.onOffer(v.SDP)
+	case *sfu.Answer:
+		return c.setRemote(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: v.SDP})
+	case *sfu.Candidate:
+		c.mu.Lock()
+		pc, ready := c.pc, c.remoteSet
+		if !ready {
+			c.pending = append(c.pending, v.Candidate)
+		}
+		c.mu.Unlock()
+		if ready {
+			return pc.AddICECandidate(v.Candidate)
+		}
+	}
+	return nil
+}
+
+func (c *Client) onOffer(sdp string) error {
+	if err := c.setRemote(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: sdp}); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	pc := c.pc
+	c.mu.Unlock()
+	answer, err := pc.CreateAnswer(nil)
+	if err != nil {
+		return err
+	}
+	if err := pc.SetLocalDescription(answer); err != nil {
+		return err
+	}
+	return c.Send(sfu.Answer{SDP: answer.SDP})
+}
+
+func (c *Client) setRemote(d webrtc.SessionDescription) error {
+	c.mu.Lock()
+	pc := c.pc
+	c.mu.Unlock()
+	if pc == nil {
+		return errors.New("sfutest: description before media started")
+	}
+	if err := pc.SetRemoteDescription(d); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.remoteSet = true
+	pend := c.pending
+	c.pending = nil
+	c.mu.Unlock()
+	for _, cand := range pend {
+		_ = pc.AddICECandidate(cand)
+	}
+	return nil
+}
+
+// api builds a client WebRTC stack that only ever uses loopback.
+func (c *Client) api() (*webrtc.API, error) {
+	var se webrtc.SettingEngine
+	se.SetIncludeLoopbackCandidate(true)
+	se.SetIPFilter(func(ip net.IP) bool { return ip.IsLoopback() })
+	nets := []webrtc.NetworkType{webrtc.NetworkTypeUDP4}
+	if c.cfg.TCPOnly {
+		nets = []webrtc.NetworkType{webrtc.NetworkTypeTCP4}
+	}
+	se.SetNetworkTypes(nets)
+	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
+	// Short receive queues like the SFU's (and a browser's jitter buffer):
+	// an overloaded load generator should show loss, not seconds of delay.
+	se.BufferFactory = func(kind packetio.BufferPacketType, _ uint32) io.ReadWriteCloser {
+		b := packetio.NewBuffer()
+		b.SetLimitSize(128 << 10)
+		return b
+	}
+	m := &webrtc.MediaEngine{}
+	if err := m.RegisterDefaultCodecs(); err != nil {
+		return nil, err
+	}
+	ir := &interceptor.Registry{}
+	if err := webrtc.ConfigureNack(m, ir); err != nil {
+		return nil, err
+	}
+	if err := webrtc.ConfigureRTCPReports(ir); err != nil {
+		return nil, err
+	}
+	return webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithInterceptorRegistry(ir),
+		webrtc.WithSettingEngine(se)), nil
+}
+
+func (c *Client) startMedia(servers []sfu.ICEServer) error {
+	api, err := c.api()
+	if err != nil {
+		return err
+	}
+	conf := webrtc.Configuration{}
+	for _, s := range servers {
+		conf.ICEServers = append(conf.ICEServers, webrtc.ICEServer{URLs: s.URLs, Username: s.Username, Credential: s.Credential})
+	}
+	if c.cfg.RelayOnly {
+		conf.ICETransportPolicy = webrtc.ICETransportPolicyRelay
+	}
+	pc, err := api.NewPeerConnection(conf)
+	if err != nil {
+		return err
+	}
+	var once sync.Once
+	pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) {
+		if s == webrtc.PeerConnectionStateConnected {
+			once.Do(func() { close(c.connected) })
+		}
+	})
+	pc.OnICECandidate(func(cand *webrtc.ICECandidate) {
+		if cand != nil {
+			_ = c.Send(sfu.Candidate{Candidate: cand.ToJSON()})
+		}
+	})
+	pc.OnTrack(c.onTrack)
+	c.mu.Lock()
+	c.pc = pc
+	c.mu.Unlock()
+
+	if c.cfg.Publish {
+		vcodec := webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}
+		if c.cfg.H264 {
+			vcodec = webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeH264, ClockRate: 90000,
+				SDPFmtpLine: "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f"}
+		}
+		video, err := webrtc.NewTrackLocalStaticRTP(vcodec, "video", "local")
+		if err != nil {
+			return err
+		}
+		audio, err := webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}, "audio", "local")
+		if err != nil {
+			return err
+		}
+		vs, err := pc.AddTrack(video)
+		if err != nil {
+			return err
+		}
+		if _, err := pc.AddTrack(audio); err != nil {
+			return err
+		}
+		c.wg.Add(3)
+		go c.readPLI(vs)
+		go c.sendVideo(video, c.cfg.Video)
+		go c.sendAudio(audio)
+		if c.cfg.Screen {
+			screen, err := webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}, "screen", "local-screen")
+			if err != nil {
+				return err
+			}
+			if _, err := pc.AddTrack(screen); err != nil {
+				return err
+			}
+			c.wg.Add(1)
+			go c.sendVideo(screen, &SyntheticVP8{Size: 800, Every: 30})
+		}
+	} else {
+		for _, k := range []webrtc.RTPCodecType{webrtc.RTPCodecTypeAudio, webrtc.RTPCodecTypeVideo} {
+			if _, err := pc.AddTransceiverFromKind(k, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionRecvonly}); err != nil {
+				return err
+			}
+		}
+	}
+	offer, err := pc.CreateOffer(nil)
+	if err != nil {
+		return err
+	}
+	if err := pc.SetLocalDescription(offer); err != nil {
+		return err
+	}
+	o := sfu.Offer{SDP: offer.SDP}
+	if c.cfg.Screen {
+		o.Sources = map[string]string{"screen": "screen"}
+	}
+	return c.Send(o)
+}
+
+// SelectedCandidateType is the local candidate type ("host", "relay", ...)
+// of the pair ICE selected, or "" if none yet.
+func (c *Client) SelectedCandidateType() string {
+	c.mu.Lock()
+	pc := c.pc
+	c.mu.Unlock()
+	if pc == nil {
+		return ""
+	}
+	for _, tr := range pc.GetTransceivers() {
+		if s := tr.Sender(); s != nil && s.Transport() != nil {
+			if p, err := s.Transport().ICETransport().GetSelectedCandidatePair(); err == nil && p != nil {
+				return p.Local.Typ.String()
+			}
+		}
+		if r := tr.Receiver(); r != nil && r.Transport() != nil {
+			if p, err := r.Transport().ICETransport().GetSelectedCandidatePair(); err == nil && p != nil {
+				return p.Local.Typ.String()
+			}
+		}
+	}
+	return ""
+}
+
+func (c *Client) readPLI(s *webrtc.RTPSender) {
+	defer c.wg.Done()
+	for {
+		pkts, _, err := s.ReadRTCP()
+		if err != nil {
+			return
+		}
+		for _, p := range pkts {
+			switch p.(type) {
+			case *rtcp.PictureLossIndication, *rtcp.FullIntraRequest:
+				c.PLIs.Add(1)
+				c.forceKey.Store(true)
+			}
+		}
+	}
+}
+
+func (c *Client) waitConnected() bool {
+	select {
+	case <-c.connected:
+		return true
+	case <-c.ctx.Done():
+		return false
+	}
+}
+
+func (c *Client) sendVideo(t *webrtc.TrackLocalStaticRTP, src VideoSource) {
+	defer c.wg.Done()
+	if !c.waitConnected() {
+		return
+	}
+	clock := mediaClock{epoch: c.cfg.Epoch, rate: 90000}
+	pay := &codecs.VP8Payloader{EnablePictureID: true}
+	tick := time.NewTicker(time.Second / time.Duration(c.cfg.FPS))
+	defer tick.Stop()
+	var seq uint16
+	for {
+		select {
+		case <-c.ctx.Done():
+			return
+		case <-tick.C:
+		}
+		frame, _ := src.Next(c.forceKey.Swap(false))
+		ts := clock.stamp(time.Now())
+		parts := pay.Payload(1200, frame)
+		for i, p := range parts {
+			pkt := rtp.Packet{Header: rtp.Header{Version: 2, Marker: i == len(parts)-1,
+				SequenceNumber: seq, Timestamp: ts}, Payload: p}
+			seq++
+			if err := t.WriteRTP(&pkt); err != nil {
+				return
+			}
+			c.SentPackets.Add(1)
+		}
+	}
+}
+
+func (c *Client) sendAudio(t *webrtc.TrackLocalStaticRTP) {
+	defer c.wg.Done()
+	if !c.waitConnected() {
+		return
+	}
+	clock := mediaClock{epoch: c.cfg.Epoch, rate: 48000}
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	frame := opusSilence()
+	var seq uint16
+	for {
+		select {
+		case <-c.ctx.Done():
+			return
+		case <-tick.C:
+		}
+		pkt := rtp.Packet{Header: rtp.Header{Version: 2, Marker: seq == 0, SequenceNumber: seq,
+			Timestamp: clock.stamp(time.Now())}, Payload: frame}
+		seq++
+		if err := t.WriteRTP(&pkt); err != nil {
+			return
+		}
+		c.SentPackets.Add(1)
+	}
+}
+
+func (c *Client) onTrack(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
+	video := tr.Kind() == webrtc.RTPCodecTypeVideo
+	st, rate := &c.Audio, uint32(48000)
+	if video {
+		st, rate = &c.Video, 90000
+	}
+	clock := mediaClock{epoch: c.cfg.Epoch, rate: rate}
+	seqs := &seqTracker{}
+	c.mu.Lock()
+	c.streams[tr.StreamID()]++
+	c.mimes[tr.Codec().MimeType]++
+	c.trackers[tr.StreamID()+"/"+tr.ID()+fmt.Sprint(tr.SSRC())] = seqs
+	c.mu.Unlock()
+	buf := make([]byte, 1500)
+	var pkt rtp.Packet
+	for {
+		n, _, err := tr.Read(buf)
+		if err != nil {
+			return
+		}
+		now := time.Now()
+		if pkt.Unmarshal(buf[:n]) != nil {
+			continue
+		}
+		c.mu.Lock()
+		fresh := seqs.add(pkt.SequenceNumber)
+		c.mu.Unlock()
+		st.Packets.Add(1)
+		st.Bytes.Add(int64(n))
+		if !fresh {
+			continue
+		}
+		st.addLatency(clock.delay(pkt.Timestamp, now))
+		if video && IsVP8Keyframe(pkt.Payload) {
+			st.Keyframes.Add(1)
+		}
+	}
+}

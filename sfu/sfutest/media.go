@@ -1,0 +1,137 @@
+package sfutest
+
+import (
+	"encoding/binary"
+	"math"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// VideoSource produces VP8 frames. It is used by one goroutine only.
+type VideoSource interface {
+	// Next returns the next frame; with key set it must return a keyframe.
+	Next(key bool) (frame []byte, isKey bool)
+}
+
+// SyntheticVP8 produces frames that carry a valid VP8 frame tag (so
+// keyframes can be recognised on the wire) but are not decodable images.
+// Good for tests that count packets; use an encoded clip for browsers.
+type SyntheticVP8 struct {
+	Size  int // bytes per frame
+	n     int
+	Every int // keyframe interval in frames; 0 means only on request
+}
+
+// Next implements VideoSource.
+func (s *SyntheticVP8) Next(key bool) ([]byte, bool) {
+	key = key || s.n == 0 || (s.Every > 0 && s.n%s.Every == 0)
+	s.n++
+	size := max(s.Size, 16)
+	f := make([]byte, size)
+	// Frame tag: bit 0 clear = keyframe, bit 4 = show_frame.
+	f[0] = 0x11
+	if key {
+		f[0] = 0x10
+		copy(f[3:], []byte{0x9d, 0x01, 0x2a})
+		binary.LittleEndian.PutUint16(f[6:], 320)
+		binary.LittleEndian.PutUint16(f[8:], 240)
+	}
+	return f, key
+}
+
+// IsVP8Keyframe reports whether an RTP payload starts a VP8 keyframe.
+func IsVP8Keyframe(p []byte) bool {
+	if len(p) < 1 {
+		return false
+	}
+	x, s, pid := p[0]&0x80 != 0, p[0]&0x10 != 0, p[0]&0x07
+	i := 1
+	if x {
+		if len(p) < 2 {
+			return false
+		}
+		ext := p[1]
+		i = 2
+		if ext&0x80 != 0 { // picture id
+			if len(p) <= i {
+				return false
+			}
+			if p[i]&0x80 != 0 {
+				i += 2
+			} else {
+				i++
+			}
+		}
+		if ext&0x40 != 0 { // TL0PICIDX
+			i++
+		}
+		if ext&0x30 != 0 { // TID/KEYIDX
+			i++
+		}
+	}
+	if !s || pid != 0 || len(p) <= i {
+		return false
+	}
+	return p[i]&0x01 == 0
+}
+
+// Stats counts what a client received on one kind of media.
+type Stats struct {
+	Packets   atomic.Int64
+	Bytes     atomic.Int64
+	Keyframes atomic.Int64
+	Lost      atomic.Int64 // sequence gaps not filled later, estimated
+
+	mu      sync.Mutex
+	latency []float64 // milliseconds, one-way, sender clock = receiver clock
+}
+
+func (s *Stats) addLatency(ms float64) {
+	s.mu.Lock()
+	if len(s.latency) < 1<<20 {
+		s.latency = append(s.latency, ms)
+	}
+	s.mu.Unlock()
+}
+
+// TakeLatencies returns and clears the latency samples (ms).
+func (s *Stats) TakeLatencies() []float64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := s.latency
+	s.latency = nil
+	return out
+}
+
+// Percentile returns the p-th percentile (0..100) of v, NaN if empty.
+func Percentile(v []float64, p float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
+	}
+	s := slices.Clone(v)
+	slices.Sort(s)
+	i := int(math.Ceil(p/100*float64(len(s)))) - 1
+	return s[min(max(i, 0), len(s)-1)]
+}
+
+// mediaClock maps wall time to RTP timestamps from a shared epoch, so a
+// receiver in the same process can compute one-way latency from the RTP
+// timestamp alone (the SFU forwards timestamps unchanged).
+type mediaClock struct {
+	epoch time.Time
+	rate  uint32
+}
+
+func (c mediaClock) stamp(t time.Time) uint32 {
+	return uint32(t.Sub(c.epoch).Nanoseconds() * int64(c.rate) / 1e9)
+}
+
+// delay returns now minus the time ts was stamped, in ms, assuming less
+// than one wrap (13 h at 90 kHz) between them.
+func (c mediaClock) delay(ts uint32, now time.Time) float64 {
+	cur := c.stamp(now)
+	d := int32(cur - ts)
+	return float64(d) * 1000 / float64(c.rate)
+}

@@ -1,0 +1,89 @@
+package sfu
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/pion/rtcp"
+)
+
+func TestConfigValidate(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		mod  func(*Config)
+		ok   bool
+	}{
+		{"default", func(*Config) {}, true},
+		{"bad port", func(c *Config) { c.UDPPort = 70000 }, false},
+		{"bad listen ip", func(c *Config) { c.ListenIPs = []string{"nope"} }, false},
+		{"nat pair", func(c *Config) { c.NAT1To1IPs = []string{"203.0.113.7/10.0.0.7"} }, true},
+		{"bad nat", func(c *Config) { c.NAT1To1IPs = []string{"x/10.0.0.7"} }, false},
+		{"zero rate", func(c *Config) { c.MessagesPerSecond = 0 }, false},
+		{"zero write timeout", func(c *Config) { c.WriteTimeout = 0 }, false},
+		{"tiny read limit", func(c *Config) { c.ReadLimit = 10 }, false},
+		{"turn without secret", func(c *Config) { c.TURN.Enabled = true; c.TURN.PublicIP = "203.0.113.7" }, false},
+		{"turn complete", func(c *Config) {
+			c.TURN.Enabled, c.TURN.PublicIP, c.TURN.Secret = true, "203.0.113.7", "0123456789abcdef"
+		}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := DefaultConfig()
+			tc.mod(&c)
+			err := c.Validate()
+			if (err == nil) != tc.ok {
+				t.Fatalf("Validate() = %v, want ok=%v", err, tc.ok)
+			}
+			if err != nil && !errors.Is(err, ErrInvalidConfig) {
+				t.Errorf("error not wrapping ErrInvalidConfig: %v", err)
+			}
+		})
+	}
+}
+
+func TestBucket(t *testing.T) {
+	t0 := time.Unix(0, 0)
+	b := newBucket(2, 3, t0)
+	for _, tc := range []struct {
+		at   time.Duration
+		want bool
+	}{
+		{0, true}, {0, true}, {0, true}, {0, false}, // burst of 3
+		{400 * time.Millisecond, false},                                             // 0.8 tokens
+		{500 * time.Millisecond, true},                                              // 1.0 token
+		{time.Hour, true}, {time.Hour, true}, {time.Hour, true}, {time.Hour, false}, // capped at burst
+	} {
+		if got := b.allow(t0.Add(tc.at)); got != tc.want {
+			t.Fatalf("allow at %v = %v, want %v", tc.at, got, tc.want)
+		}
+	}
+}
+
+func TestWantsKeyframe(t *testing.T) {
+	marshal := func(ps ...rtcp.Packet) []byte {
+		b, err := rtcp.Marshal(ps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	rr := &rtcp.ReceiverReport{SSRC: 1}
+	for _, tc := range []struct {
+		name string
+		in   []byte
+		want bool
+	}{
+		{"pli", marshal(&rtcp.PictureLossIndication{MediaSSRC: 2}), true},
+		{"fir", marshal(&rtcp.FullIntraRequest{MediaSSRC: 2, FIR: []rtcp.FIREntry{{SSRC: 2}}}), true},
+		{"rr then pli", marshal(rr, &rtcp.PictureLossIndication{MediaSSRC: 2}), true},
+		{"nack only", marshal(rr, &rtcp.TransportLayerNack{MediaSSRC: 2, Nacks: []rtcp.NackPair{{PacketID: 1}}}), false},
+		{"garbage", []byte{1, 2}, false},
+		{"lying length", []byte{0x80, 201, 0xff, 0xff}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := wantsKeyframe(tc.in); got != tc.want {
+				t.Errorf("got %v", got)
+			}
+		})
+	}
+}

@@ -1,0 +1,169 @@
+package sfu_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/sprechstunde/sprechstunde/sfu"
+)
+
+// TestWaitingRoom: nobody but the clerk gets media before admission, even
+// when arriving first; clerks see who waits and can admit or remove.
+func TestWaitingRoom(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := testCtx(t, 30*time.Second)
+	e.grant("clerk", "r", "p-clerk", sfu.RoleClerk)
+	e.grant("cit", "r", "p-cit", sfu.RoleCitizen)
+	e.grant("guest", "r", "p-guest", sfu.RoleGuest)
+
+	// The citizen arrives before the clerk and must wait.
+	cit := e.dial(ctx, "cit", true)
+	j := mustWait(ctx, t, cit, "joined", isType(sfu.TypeJoined)).(*sfu.Joined)
+	if j.Status != sfu.StatusWaiting {
+		t.Fatalf("citizen status = %q, want waiting", j.Status)
+	}
+
+	t.Run("waiting participant cannot negotiate or chat", func(t *testing.T) {
+		for _, m := range []sfu.Message{
+			sfu.Offer{SDP: "v=0\r\n"},
+			sfu.Answer{SDP: "v=0\r\n"},
+			sfu.Candidate{},
+			sfu.Chat{Text: "hello"},
+			sfu.ICEServers{},
+			sfu.Admit{ParticipantID: "p-cit"},
+		} {
+			if err := cit.Send(m); err != nil {
+				t.Fatal(err)
+			}
+			mustWait(ctx, t, cit, "refusal of "+m.MessageType(), func(got sfu.Message) bool {
+				er, ok := got.(*sfu.Error)
+				return ok && er.Ref == m.MessageType() && (er.Code == sfu.CodeNotAdmitted || er.Code == sfu.CodeForbidden)
+			})
+		}
+	})
+
+	clerk := e.dial(ctx, "clerk", true)
+	mustWait(ctx, t, clerk, "clerk admitted", isType(sfu.TypeAdmitted))
+	guest := e.dial(ctx, "guest", true)
+
+	t.Run("clerk sees waiting list with names and since", func(t *testing.T) {
+		m := mustWait(ctx, t, clerk, "both waiting", func(m sfu.Message) bool {
+			w, ok := m.(*sfu.WaitingList)
+			return ok && len(w.Waiting) == 2
+		}).(*sfu.WaitingList)
+		if m.Waiting[0].ParticipantID != "p-cit" || m.Waiting[0].DisplayName != "Name of p-cit" || m.Waiting[0].Since.IsZero() {
+			t.Errorf("first waiting = %+v, want the citizen (arrived first) with name and since", m.Waiting[0])
+		}
+		w := e.s.Waiting("r")
+		if len(w) != 2 || w[1].ParticipantID != "p-guest" {
+			t.Errorf("SFU.Waiting = %+v", w)
+		}
+	})
+
+	t.Run("no media to or from waiting participants", func(t *testing.T) {
+		if err := clerk.WaitConnected(ctx); err != nil {
+			t.Fatal(err)
+		}
+		// Nothing can be awaited for "nothing happens": observe a short window.
+		time.Sleep(300 * time.Millisecond)
+		for name, n := range map[string]int64{
+			"citizen received": cit.Video.Packets.Load() + cit.Audio.Packets.Load(),
+			"guest received":   guest.Video.Packets.Load() + guest.Audio.Packets.Load(),
+			"clerk received":   clerk.Video.Packets.Load() + clerk.Audio.Packets.Load(),
+		} {
+			if n != 0 {
+				t.Errorf("%s %d packets before admission", name, n)
+			}
+		}
+		if got := cit.SentPackets.Load(); got != 0 {
+			t.Errorf("waiting citizen sent %d packets", got)
+		}
+	})
+
+	t.Run("citizen cannot admit the guest", func(t *testing.T) {
+		// Still waiting, so refused; the role check is covered after admission below.
+		if err := cit.Send(sfu.Remove{ParticipantID: "p-guest"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := cit.WaitError(ctx, sfu.CodeForbidden); err != nil {
+			t.Fatal(err)
+		}
+	})
+
+	if err := clerk.Send(sfu.Admit{ParticipantID: "p-cit"}); err != nil {
+		t.Fatal(err)
+	}
+	mustWait(ctx, t, cit, "citizen admitted", isType(sfu.TypeAdmitted))
+	waitFor(ctx, t, "media between clerk and citizen", func() bool {
+		return cit.Video.Keyframes.Load() > 0 && clerk.Video.Keyframes.Load() > 0
+	})
+
+	t.Run("admitted citizen cannot admit or remove", func(t *testing.T) {
+		for _, m := range []sfu.Message{sfu.Admit{ParticipantID: "p-guest"}, sfu.Remove{ParticipantID: "p-clerk"}, sfu.CloseRoom{}} {
+			if err := cit.Send(m); err != nil {
+				t.Fatal(err)
+			}
+			mustWait(ctx, t, cit, "forbidden "+m.MessageType(), func(got sfu.Message) bool {
+				er, ok := got.(*sfu.Error)
+				return ok && er.Code == sfu.CodeForbidden && er.Ref == m.MessageType()
+			})
+		}
+	})
+
+	t.Run("clerk removes the waiting guest", func(t *testing.T) {
+		if err := clerk.Send(sfu.Remove{ParticipantID: "p-guest"}); err != nil {
+			t.Fatal(err)
+		}
+		mustWait(ctx, t, guest, "removed", isType(sfu.TypeRemoved))
+		select {
+		case <-guest.Done():
+		case <-ctx.Done():
+			t.Fatal("removed guest still connected")
+		}
+		if got := guest.Video.Packets.Load() + guest.Audio.Packets.Load(); got != 0 {
+			t.Errorf("removed guest received %d packets", got)
+		}
+		if _, err := e.rec.WaitFor(ctx, func(ev sfu.Event) bool {
+			return ev.Type == sfu.EventRemoved && ev.ParticipantID == "p-guest" && ev.ByParticipant == "p-clerk"
+		}); err != nil {
+			t.Fatal(err)
+		}
+	})
+
+	t.Run("unknown participant", func(t *testing.T) {
+		if err := clerk.Send(sfu.Admit{ParticipantID: "nobody"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := clerk.WaitError(ctx, sfu.CodeNotFound); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestRemovedParticipantLosesMediaAndWaitsAgain: removal stops forwarding
+// at once and forgets the admission.
+func TestRemovedParticipantLosesMediaAndWaitsAgain(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := testCtx(t, 30*time.Second)
+	e.grant("clerk", "r", "p-clerk", sfu.RoleClerk)
+	e.grant("cit", "r", "p-cit", sfu.RoleCitizen)
+	clerk := e.dial(ctx, "clerk", true)
+	mustWait(ctx, t, clerk, "clerk admitted", isType(sfu.TypeAdmitted))
+	cit := e.dial(ctx, "cit", true)
+	mustWait(ctx, t, clerk, "citizen waiting", waitingHas("p-cit"))
+	_ = clerk.Send(sfu.Admit{ParticipantID: "p-cit"})
+	waitFor(ctx, t, "media flowing", func() bool { return clerk.Video.Keyframes.Load() > 0 })
+
+	_ = clerk.Send(sfu.Remove{ParticipantID: "p-cit"})
+	mustWait(ctx, t, cit, "removed", isType(sfu.TypeRemoved))
+	// The clerk's copy of the citizen's stream goes away in a renegotiation.
+	mustWait(ctx, t, clerk, "roster without citizen", func(m sfu.Message) bool {
+		p, ok := m.(*sfu.Participants)
+		return ok && len(p.Participants) == 1
+	})
+	again := e.dial(ctx, "cit", true)
+	j := mustWait(ctx, t, again, "joined", isType(sfu.TypeJoined)).(*sfu.Joined)
+	if j.Status != sfu.StatusWaiting {
+		t.Fatalf("after removal status = %q, want waiting", j.Status)
+	}
+}
