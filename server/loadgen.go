@@ -2,8 +2,13 @@ package server
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
+
+	"github.com/sprechstunde/sprechstunde/sfu/sfuload"
 )
 
 // loadgen dispatches `sprechstunde loadgen <kind>`.
@@ -20,6 +25,31 @@ func loadgen(ctx context.Context, args []string, getenv func(string) string, std
 	return fmt.Errorf("loadgen: unknown kind %q (booking or sfu)", args[0])
 }
 
-func loadgenSFU(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	return fmt.Errorf("loadgen sfu: not wired yet")
+// loadgenSFU runs sfuload's ramp of 1:1 sessions. By default the SFU runs
+// in a child process (this binary, re-executed with the same arguments) so
+// its CPU and memory are measured apart from the load generator's.
+func loadgenSFU(ctx context.Context, args []string, _ func(string) string, stdout, stderr io.Writer) error {
+	cfg := sfuload.DefaultConfig()
+	fs := flag.NewFlagSet("loadgen sfu", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	steps := fs.String("steps", "", "comma-separated session counts (default 10,25,50,75,100,125,150)")
+	fs.DurationVar(&cfg.Settle, "settle", cfg.Settle, "settle time after each ramp step")
+	fs.DurationVar(&cfg.Measure, "measure", cfg.Measure, "measuring window per step")
+	fs.DurationVar(&cfg.MaxDuration, "max", cfg.MaxDuration, "time budget for the whole run")
+	fs.BoolVar(&cfg.InProcess, "in-process", false, "run the SFU in this process (figures then include the generator)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *steps != "" {
+		cfg.Steps = nil
+		for _, f := range strings.Split(*steps, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 1 {
+				return fmt.Errorf("loadgen sfu: -steps: %q is not a positive number", f)
+			}
+			cfg.Steps = append(cfg.Steps, n)
+		}
+	}
+	_, err := sfuload.Run(ctx, cfg, stdout)
+	return err
 }

@@ -40,15 +40,19 @@ type roomObserver struct {
 	log    *slog.Logger
 	events chan sfu.Event
 	done   chan struct{}
+	waits  *waitHub // live waiting lists for clerks, see waitstream.go
 }
 
 func newRoomObserver(office *booking.Office, log *slog.Logger) *roomObserver {
-	o := &roomObserver{office: office, log: log, events: make(chan sfu.Event, 4096), done: make(chan struct{})}
+	o := &roomObserver{office: office, log: log, events: make(chan sfu.Event, 4096), done: make(chan struct{}), waits: newWaitHub()}
 	go o.run()
 	return o
 }
 
 func (o *roomObserver) RoomEvent(_ context.Context, ev sfu.Event) {
+	if id, ok := appointmentOfRoom(ev.RoomID); ok && changesWaiting[ev.Type] {
+		o.waits.publish(id)
+	}
 	select {
 	case o.events <- ev:
 	default:
@@ -60,6 +64,12 @@ func (o *roomObserver) RoomEvent(_ context.Context, ev sfu.Event) {
 func (o *roomObserver) close() {
 	close(o.events)
 	<-o.done
+	o.waits.close()
+}
+
+// changesWaiting are the events after which a waiting list may differ.
+var changesWaiting = map[sfu.EventType]bool{
+	sfu.EventJoined: true, sfu.EventAdmitted: true, sfu.EventRemoved: true, sfu.EventLeft: true, sfu.EventRoomClosed: true,
 }
 
 var roomEventTypes = map[sfu.EventType]booking.EventType{

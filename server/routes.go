@@ -33,6 +33,7 @@ func (a *App) routes() *echo.Echo {
 	api.GET("/bookings/manage/:token", a.handleManageGet, public)
 	api.DELETE("/bookings/manage/:token", a.handleManageCancel, public)
 	api.POST("/bookings/manage/:token/rebook", a.handleManageRebook, public)
+	api.GET("/bookings/manage/:token/ics", a.handleManageICS, public)
 
 	api.POST("/join/:token", a.handleJoin, public)
 	api.POST("/guest/:token", a.handleGuestJoin, public)
@@ -52,6 +53,7 @@ func (a *App) routes() *echo.Echo {
 	api.POST("/clerk/appointments/:id/ticket", a.handleStaffTicket, anyStaff)
 	api.POST("/clerk/appointments/:id/guest-link", a.handleGuestLink, anyStaff)
 	api.GET("/clerk/appointments/:id/waiting", a.handleWaiting, anyStaff)
+	api.GET("/clerk/waiting/stream", a.handleWaitingStream, anyStaff)
 	api.POST("/clerk/calendar-feed", a.handleRotateFeed, anyStaff)
 	api.DELETE("/clerk/calendar-feed", a.handleRevokeFeed, anyStaff)
 	e.GET("/calendar/:file", a.handleCalendarFeed, public)
@@ -73,6 +75,8 @@ func (a *App) routes() *echo.Echo {
 	admin.GET("/audit", a.handleAudit)
 	admin.GET("/archive", a.handleArchiveOffers)
 	admin.POST("/cases/:number/archive", a.handleMarkArchived)
+
+	a.registerPages(e) // browser pages and assets, see pages.go
 
 	e.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
 	return e

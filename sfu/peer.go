@@ -70,14 +70,14 @@ func newPeer(ss *session) (*peer, error) {
 	// before the remote description.
 	pc.OnICECandidate(func(c *webrtc.ICECandidate) {
 		if c != nil {
-			_ = p.post(peerEvent{kind: evLocalCandidate, cand: c.ToJSON()})
+			p.postAsync(peerEvent{kind: evLocalCandidate, cand: c.ToJSON()})
 		}
 	})
 	pc.OnTrack(p.onTrack)
 	pc.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
 		p.log.Debug("peer connection state", "state", st.String())
 		if st == webrtc.PeerConnectionStateConnected {
-			_ = p.post(peerEvent{kind: evConnected})
+			p.postAsync(peerEvent{kind: evConnected})
 		}
 	})
 	go p.run()
@@ -93,6 +93,16 @@ func (p *peer) post(ev peerEvent) error {
 		return nil
 	case <-p.done:
 		return ErrClosed
+	}
+}
+
+// postAsync is post for pion callbacks, which must never block: pion may
+// call them while run itself is inside a pion method.
+func (p *peer) postAsync(ev peerEvent) {
+	select {
+	case p.events <- ev:
+	default:
+		go func() { _ = p.post(ev) }()
 	}
 }
 

@@ -1,0 +1,32 @@
+// Package frontend holds the browser pages, scripts, styles and message
+// catalogs. They are plain files (ES modules, CSS, JSON) embedded into the
+// binary, so there is no build step and nothing is loaded from third parties.
+//
+// Layout of static/:
+//
+//	pages/   one HTML file per page; "{{assets}}" marks the asset base path
+//	js/      ES modules; api.js, signaling.js and format.js are DOM-free
+//	css/     one stylesheet, system fonts only
+//	i18n/    message catalogs (de.json is the default, en.json the switch)
+//	img/     icons
+package frontend
+
+import (
+	"embed"
+	"io/fs"
+)
+
+//go:embed static
+var files embed.FS
+
+// AssetsPlaceholder is replaced in pages by the server's asset base path.
+const AssetsPlaceholder = "{{assets}}"
+
+// Static returns the embedded files rooted at static/.
+func Static() fs.FS {
+	sub, err := fs.Sub(files, "static")
+	if err != nil {
+		panic(err) // the directory is embedded at compile time
+	}
+	return sub
+}

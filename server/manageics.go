@@ -1,0 +1,33 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// handleManageICS offers the booking as a calendar file for the citizen's
+// own calendar (confirmation and manage pages). It carries the same UID as
+// the mailed invitation, so importing both keeps one entry. The join link
+// is not in it: only its hash is stored.
+func (a *App) handleManageICS(c echo.Context) error {
+	ap, err := a.office.ByManageToken(c.Request().Context(), c.Param("token"))
+	if err != nil {
+		return manageError(err)
+	}
+	title := "Videosprechstunde"
+	if s, err := a.office.Service(c.Request().Context(), ap.ServiceID); err == nil && s.Name != "" {
+		title = s.Name
+	}
+	loc := a.cfg.Location()
+	cal := newCalendar("", loc, appointmentYears(ap, loc)...)
+	addEvent(cal, loc, icsEvent{
+		UID: caseUID(ap.CaseNumber, mailDomain(a.cfg)), Sequence: ap.Sequence, Start: ap.Start, End: ap.End,
+		Summary:     title + " (" + ap.CaseNumber + ")",
+		Description: "Den Link zum Beitreten finden Sie in Ihrer Bestätigungs-E-Mail. / The link to join is in your confirmation e-mail.",
+		Alarm:       true,
+	}, a.now())
+	h := c.Response().Header()
+	h.Set("Content-Disposition", `attachment; filename="termin-`+ap.CaseNumber+`.ics"`)
+	return c.Blob(http.StatusOK, "text/calendar; charset=utf-8", []byte(cal.Serialize()))
+}

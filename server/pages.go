@@ -1,0 +1,119 @@
+package server
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/sprechstunde/sprechstunde/frontend"
+)
+
+// pageRoutes maps the browser's page paths to the embedded page files.
+// Join and manage tokens arrive in the path once; the page exchanges or
+// stores them and replaces the address (see docs/frontend.md).
+var pageRoutes = []struct{ path, file string }{
+	{"/", "book.html"},
+	{"/book", "book.html"},
+	{"/manage", "manage.html"},
+	{"/manage/:token", "manage.html"},
+	{"/join", "join.html"},
+	{"/join/:token", "join.html"},
+	{"/guest/:token", "join.html"},
+	{"/staff", "staff.html"},
+	{"/staff/console/:id", "console.html"},
+	{"/admin", "admin.html"},
+	{"/barrierefreiheit", "barrierefreiheit.html"},
+	{"/datenschutz", "datenschutz.html"},
+}
+
+// pageSet is the rendered pages and the content-addressed asset tree.
+type pageSet struct {
+	static fs.FS
+	prefix string            // "/assets/<hash>", changes with any asset
+	pages  map[string][]byte // file name -> HTML with the prefix filled in
+}
+
+// newPageSet hashes all embedded files into one version: ES modules import
+// each other by relative path, so they share one versioned directory.
+func newPageSet(static fs.FS) (*pageSet, error) {
+	h := sha256.New()
+	err := fs.WalkDir(static, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(static, p)
+		if err != nil {
+			return err
+		}
+		h.Write([]byte(p))
+		h.Write(b)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	ps := &pageSet{static: static, prefix: "/assets/" + hex.EncodeToString(h.Sum(nil))[:16], pages: map[string][]byte{}}
+	for _, r := range pageRoutes {
+		b, err := fs.ReadFile(static, "pages/"+r.file)
+		if err != nil {
+			return nil, err
+		}
+		ps.pages[r.file] = bytes.ReplaceAll(b, []byte(frontend.AssetsPlaceholder), []byte(ps.prefix))
+	}
+	return ps, nil
+}
+
+// registerPages adds the page and asset routes to e.
+func (a *App) registerPages(e *echo.Echo) {
+	ps, err := newPageSet(frontend.Static())
+	if err != nil {
+		panic("server: embedded pages: " + err.Error()) // compiled in: cannot fail at run time
+	}
+	for _, r := range pageRoutes {
+		e.GET(r.path, ps.page(r.file))
+	}
+	e.GET("/assets/:version/*", ps.asset, middleware.Gzip())
+}
+
+func (ps *pageSet) page(file string) echo.HandlerFunc {
+	body := ps.pages[file]
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		// Pages are small and name the current asset version: always revalidate.
+		h.Set("Cache-Control", "no-cache")
+		return c.Blob(http.StatusOK, "text/html; charset=utf-8", body)
+	}
+}
+
+// asset serves an embedded file under its version for a year; other
+// versions are gone (a page from before a deploy reloads itself).
+func (ps *pageSet) asset(c echo.Context) error {
+	if "/assets/"+c.Param("version") != ps.prefix {
+		return echo.ErrNotFound
+	}
+	name := path.Clean(c.Param("*"))
+	if strings.HasPrefix(name, "pages/") || !fs.ValidPath(name) {
+		return echo.ErrNotFound
+	}
+	b, err := fs.ReadFile(ps.static, name)
+	if err != nil {
+		return echo.ErrNotFound
+	}
+	ctype := mime.TypeByExtension(path.Ext(name))
+	if path.Ext(name) == ".js" {
+		ctype = "text/javascript; charset=utf-8"
+	}
+	if ctype == "" {
+		ctype = "application/octet-stream"
+	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	return c.Blob(http.StatusOK, ctype, b)
+}
