@@ -393,76 +393,86 @@ func doJSON(ctx context.Context, c *http.Client, method, url, csrf string, body 
 	return resp.StatusCode, raw, nil
 }
 
-// bookPhase runs the paced rush: each client books a random free slot of
-// day as seen in its last listing, refreshing the listing after a 409.
-func (r *rush) bookPhase(ctx context.Context, day booking.Date, rate float64, d time.Duration) (book, refresh *latencies) {
-	book, refresh = newLatencies("POST /bookings (rush)"), newLatencies("GET slots (refresh in rush)")
+// pace runs one goroutine per client until d has passed. Each client's
+// requests are scheduled clients/rate apart from a random offset, so the
+// offered rate is fixed (open loop) and latency is measured from the
+// scheduled time: a slow server cannot hide its queueing by slowing the
+// clients down. newClient returns a client's step; the step calls wait when
+// it is ready to send (false: the phase is over) and returns false to stop.
+func (r *rush) pace(ctx context.Context, rate float64, d time.Duration,
+	newClient func() func(scheduled time.Time, wait func() bool) bool) (start, end time.Time) {
 	interval := time.Duration(float64(r.l.clients) / rate * float64(time.Second))
-	start := time.Now()
-	end := start.Add(d)
+	start = time.Now()
+	end = start.Add(d)
 	var wg sync.WaitGroup
 	for i := 0; i < r.l.clients; i++ {
+		step := newClient()
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var free []slotJSON
-			stale := true
 			next := start.Add(time.Duration(rand.Int64N(int64(interval))))
 			for ctx.Err() == nil {
-				if stale {
-					t0 := time.Now()
-					st, _, err := doJSON(ctx, r.http, http.MethodGet, r.slotsURL(day, day), "", nil, &free)
-					refresh.add(time.Since(t0), st, err)
-					stale = false
-					if len(free) == 0 {
-						return // the day is full for everyone
-					}
-				}
-				sleepUntil(ctx, next)
-				if time.Now().After(end) {
+				scheduled := next
+				wait := func() bool { sleepUntil(ctx, scheduled); return time.Now().Before(end) }
+				if !step(scheduled, wait) {
 					return
 				}
-				pick := rand.IntN(len(free))
-				st, _, err := doJSON(ctx, r.http, http.MethodPost, r.base+"/api/v1/bookings", "", bookingRequestJSON{
-					ServiceID: flexID(r.serviceID), Start: free[pick].Start, Name: "Lasttest Bürgerin",
-					Email: r.nextEmail(), Consent: true, Language: "de"}, nil)
-				book.add(time.Since(next), st, err)
-				free = append(free[:pick], free[pick+1:]...)
-				stale = st == http.StatusConflict || len(free) == 0
 				next = next.Add(interval)
 			}
 		}()
 	}
 	wg.Wait()
-	book.span(start, minTime(time.Now(), end))
-	refresh.span(start, minTime(time.Now(), end))
+	return start, minTime(time.Now(), end)
+}
+
+// bookPhase runs the paced rush: each client books a random free slot of
+// day as seen in its last listing, refreshing the listing after a 409.
+func (r *rush) bookPhase(ctx context.Context, day booking.Date, rate float64, d time.Duration) (book, refresh *latencies) {
+	book, refresh = newLatencies("POST /bookings (rush)"), newLatencies("GET slots (refresh in rush)")
+	start, end := r.pace(ctx, rate, d, func() func(time.Time, func() bool) bool {
+		var free []slotJSON
+		stale := true
+		return func(scheduled time.Time, wait func() bool) bool {
+			if stale {
+				t0 := time.Now()
+				st, _, err := doJSON(ctx, r.http, http.MethodGet, r.slotsURL(day, day), "", nil, &free)
+				refresh.add(time.Since(t0), st, err)
+				stale = false
+				if len(free) == 0 {
+					return false // the day is full for everyone
+				}
+			}
+			if !wait() {
+				return false
+			}
+			pick := rand.IntN(len(free))
+			st, _, err := doJSON(ctx, r.http, http.MethodPost, r.base+"/api/v1/bookings", "", bookingRequestJSON{
+				ServiceID: flexID(r.serviceID), Start: free[pick].Start, Name: "Lasttest Bürgerin",
+				Email: r.nextEmail(), Consent: true, Language: "de"}, nil)
+			book.add(time.Since(scheduled), st, err)
+			free = append(free[:pick], free[pick+1:]...)
+			stale = st == http.StatusConflict || len(free) == 0
+			return true
+		}
+	})
+	book.span(start, end)
+	refresh.span(start, end)
 	return book, refresh
 }
 
 // slotsPhase lists the rush week's slots at a paced rate.
 func (r *rush) slotsPhase(ctx context.Context, rate float64, d time.Duration) *latencies {
 	lat := newLatencies("GET slots (week)")
-	interval := time.Duration(float64(r.l.clients) / rate * float64(time.Second))
-	start := time.Now()
-	end := start.Add(d)
-	var wg sync.WaitGroup
-	for i := 0; i < r.l.clients; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			next := start.Add(time.Duration(rand.Int64N(int64(interval))))
-			for ctx.Err() == nil {
-				sleepUntil(ctx, next)
-				if time.Now().After(end) {
-					return
-				}
-				st, err := r.list(ctx)
-				lat.add(time.Since(next), st, err)
-				next = next.Add(interval)
+	start, end := r.pace(ctx, rate, d, func() func(time.Time, func() bool) bool {
+		return func(scheduled time.Time, wait func() bool) bool {
+			if !wait() {
+				return false
 			}
-		}()
-	}
-	wg.Wait()
+			st, err := r.list(ctx)
+			lat.add(time.Since(scheduled), st, err)
+			return true
+		}
+	})
 	lat.span(start, end)
 	return lat
 }

@@ -27,7 +27,7 @@ type roomDesk struct {
 	mu        sync.Mutex
 	sessions  map[string]deskEntry
 	tickets   map[string]deskEntry
-	guests    map[string]guestInvite
+	guests    map[string]deskEntry // access holds only the appointment
 	lastPrune time.Time
 }
 
@@ -36,13 +36,8 @@ type deskEntry struct {
 	expires time.Time
 }
 
-type guestInvite struct {
-	appointmentID int64
-	expires       time.Time
-}
-
 func newRoomDesk(now func() time.Time) *roomDesk {
-	return &roomDesk{now: now, sessions: map[string]deskEntry{}, tickets: map[string]deskEntry{}, guests: map[string]guestInvite{}}
+	return &roomDesk{now: now, sessions: map[string]deskEntry{}, tickets: map[string]deskEntry{}, guests: map[string]deskEntry{}}
 }
 
 func newSecret() (string, error) {
@@ -76,42 +71,32 @@ func (d *roomDesk) issueTicket(acc booking.RoomAccess) (string, error) {
 
 // redeemTicket consumes a ticket.
 func (d *roomDesk) redeemTicket(secret string) (booking.RoomAccess, bool) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	h := booking.HashToken(secret)
-	e, ok := d.tickets[h]
-	delete(d.tickets, h)
-	if !ok || !d.now().Before(e.expires) {
-		return booking.RoomAccess{}, false
-	}
-	return e.access, true
+	return d.take(d.tickets, secret)
 }
 
 // inviteGuest stores a one-time guest link for an appointment.
 func (d *roomDesk) inviteGuest(appointmentID int64, expires time.Time) (string, error) {
-	secret, err := newSecret()
-	if err != nil {
-		return "", err
-	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.prune()
-	d.guests[booking.HashToken(secret)] = guestInvite{appointmentID: appointmentID, expires: expires}
-	return secret, nil
+	return d.put(d.guests, booking.RoomAccess{AppointmentID: appointmentID}, expires)
 }
 
-// takeGuestInvite consumes a guest link; the hash doubles as the guest's
-// stable participant ID for this invitation.
-func (d *roomDesk) takeGuestInvite(secret string) (guestInvite, string, bool) {
+// takeGuestInvite consumes a guest link and returns its appointment; the
+// link's hash doubles as the guest's stable participant ID.
+func (d *roomDesk) takeGuestInvite(secret string) (appointmentID int64, guestID string, ok bool) {
+	acc, ok := d.take(d.guests, secret)
+	return acc.AppointmentID, booking.HashToken(secret)[:16], ok
+}
+
+// take removes and returns a one-time entry if it has not expired.
+func (d *roomDesk) take(m map[string]deskEntry, secret string) (booking.RoomAccess, bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	h := booking.HashToken(secret)
-	g, ok := d.guests[h]
-	delete(d.guests, h)
-	if !ok || !d.now().Before(g.expires) {
-		return guestInvite{}, "", false
+	e, ok := m[h]
+	delete(m, h)
+	if !ok || !d.now().Before(e.expires) {
+		return booking.RoomAccess{}, false
 	}
-	return g, h[:16], true
+	return e.access, true
 }
 
 func (d *roomDesk) put(m map[string]deskEntry, acc booking.RoomAccess, expires time.Time) (string, error) {
@@ -133,16 +118,11 @@ func (d *roomDesk) prune() {
 		return
 	}
 	d.lastPrune = now
-	for _, m := range []map[string]deskEntry{d.sessions, d.tickets} {
+	for _, m := range []map[string]deskEntry{d.sessions, d.tickets, d.guests} {
 		for k, e := range m {
 			if !now.Before(e.expires) {
 				delete(m, k)
 			}
-		}
-	}
-	for k, g := range d.guests {
-		if !now.Before(g.expires) {
-			delete(d.guests, k)
 		}
 	}
 }

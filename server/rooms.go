@@ -78,11 +78,11 @@ func (a *App) handleGuestJoin(c echo.Context) error {
 	if _, err := booking.GuestName(req.Name); err != nil {
 		return err // before the one-time link is spent
 	}
-	inv, guestID, ok := a.desk.takeGuestInvite(c.Param("token"))
+	apptID, guestID, ok := a.desk.takeGuestInvite(c.Param("token"))
 	if !ok {
 		return newAPIError(http.StatusNotFound, "not_found", "This invitation is not valid or was used already.")
 	}
-	acc, err := a.office.GuestAccess(c.Request().Context(), inv.appointmentID, guestID, req.Name)
+	acc, err := a.office.GuestAccess(c.Request().Context(), apptID, guestID, req.Name)
 	if err != nil {
 		return err
 	}

@@ -59,11 +59,7 @@ func (s *Store) Rebook(ctx context.Context, r booking.Rebooking, pick booking.Pi
 		if err := tx.Model(&caseRow{}).Where("id = ?", a.CaseID).Update("clerk_id", a.ClerkID).Error; err != nil {
 			return fmt.Errorf("case clerk: %w", err)
 		}
-		ev := toEventRow(r.Event)
-		if err := tx.Create(&ev).Error; err != nil {
-			return fmt.Errorf("insert event: %w", err)
-		}
-		if err := queueMails(tx, a, r.Mails); err != nil {
+		if err := recordOnCase(tx, a, r.Event, r.Mails); err != nil {
 			return err
 		}
 		out = a

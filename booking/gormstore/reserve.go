@@ -51,11 +51,7 @@ func (s *Store) Reserve(ctx context.Context, r booking.Reservation, pick booking
 			return fmt.Errorf("insert appointment: %w", err)
 		}
 		a.ID = row.ID
-		ev := toEventRow(booking.Event{CaseID: c.ID, Type: booking.EventBooked, At: a.CreatedAt})
-		if err := tx.Create(&ev).Error; err != nil {
-			return fmt.Errorf("insert event: %w", err)
-		}
-		if err := queueMails(tx, a, r.Mails); err != nil {
+		if err := recordOnCase(tx, a, booking.Event{CaseID: c.ID, Type: booking.EventBooked, At: a.CreatedAt}, r.Mails); err != nil {
 			return err
 		}
 		out = a
@@ -65,6 +61,16 @@ func (s *Store) Reserve(ctx context.Context, r booking.Reservation, pick booking
 		return booking.Appointment{}, fmt.Errorf("gormstore: reserve: %w", mapErr(err))
 	}
 	return out, nil
+}
+
+// recordOnCase finishes a booking or rebooking inside its transaction: the
+// timeline event and the mails it causes are stored with the change.
+func recordOnCase(tx *gorm.DB, a booking.Appointment, ev booking.Event, mails func(booking.Appointment) ([]booking.OutboxEntry, error)) error {
+	row := toEventRow(ev)
+	if err := tx.Create(&row).Error; err != nil {
+		return fmt.Errorf("insert event: %w", err)
+	}
+	return queueMails(tx, a, mails)
 }
 
 // lockCandidates returns the active candidate clerks, locked on PostgreSQL.

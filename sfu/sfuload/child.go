@@ -69,9 +69,14 @@ func serveSFU(ctx context.Context, out io.Writer, log *slog.Logger) error {
 	return s.Close(sctx)
 }
 
+// profileEnv names the file prefix for CPU and heap profiles: the child
+// writes path.cpu and path.heap, the generator path.gen.cpu and
+// path.gen.heap, so both sides of a run can be compared.
+const profileEnv = childEnv + "_PROFILE"
+
 // runChild is the child's whole life: serve until the parent closes stdin.
-// With SPRECHSTUNDE_SFULOAD_CHILD_PROFILE=path it writes path.cpu (whole
-// run) and path.heap (refreshed every 5 s, so it shows the heap under load).
+// With profileEnv=path it writes path.cpu (whole run) and path.heap
+// (refreshed every 5 s, so it shows the heap under load).
 func runChild() {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -79,7 +84,7 @@ func runChild() {
 		_, _ = io.Copy(io.Discard, os.Stdin)
 		cancel()
 	}()
-	if path := os.Getenv(childEnv + "_PROFILE"); path != "" {
+	if path := os.Getenv(profileEnv); path != "" {
 		stop := profile(ctx, path)
 		defer stop()
 	}

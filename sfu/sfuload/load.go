@@ -136,6 +136,10 @@ func Run(ctx context.Context, cfg Config, out io.Writer) (Result, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, cfg.MaxDuration)
 	defer cancel()
+	if path := os.Getenv(profileEnv); path != "" && !cfg.InProcess {
+		stop := profile(ctx, path+".gen")
+		defer stop()
+	}
 
 	url, pid, stopSFU, err := startSFU(ctx, cfg.InProcess)
 	if err != nil {
@@ -281,7 +285,7 @@ func (g *gen) startPair(ctx context.Context, id int) (pair, error) {
 	dial := func(pid string, role sfu.Role, admit bool) (*sfutest.Client, error) {
 		return sfutest.Dial(ctx, sfutest.ClientConfig{
 			URL: g.url, Credential: credential(room, pid, role), Publish: true, AutoAdmit: admit,
-			Video: &clipSource{frames: g.frames}, FPS: 30, Epoch: g.epoch,
+			Video: &clipSource{frames: g.frames}, FPS: 30, Epoch: g.epoch, LoadOnly: true,
 		})
 	}
 	clerk, err := dial(room+"-clerk", sfu.RoleClerk, true)

@@ -18,6 +18,7 @@ import (
 	"github.com/pion/rtp"
 	"github.com/pion/rtp/codecs"
 	"github.com/pion/transport/v4/packetio"
+	"github.com/pion/transport/v4/stdnet"
 	"github.com/pion/webrtc/v4"
 
 	"github.com/sprechstunde/sprechstunde/sfu"
@@ -40,6 +41,12 @@ type ClientConfig struct {
 	FPS        int
 	Epoch      time.Time // shared by clients whose latency is compared
 	Log        *slog.Logger
+	// LoadOnly makes a lean load source: no RTCP interceptors, host
+	// candidates only, and received media is counted from the clear RTP
+	// headers at the socket without being decrypted (see tap.go). Video and
+	// Audio statistics and Loss work; keyframes, remote streams and codecs
+	// are not reported.
+	LoadOnly bool
 }
 
 // Client is an in-process participant speaking the real signaling protocol.
@@ -67,6 +74,7 @@ type Client struct {
 	streams   map[string]int // remote stream id -> tracks
 	mimes     map[string]int // remote track codec -> tracks
 	trackers  map[string]*seqTracker
+	tapped    map[uint32]*seqTracker // LoadOnly: by SSRC
 }
 
 // Dial connects and sends join; it does not wait for the answer.
@@ -91,7 +99,8 @@ func Dial(ctx context.Context, cfg ClientConfig) (*Client, error) {
 	cctx, cancel := context.WithCancel(context.Background())
 	c := &Client{cfg: cfg, ws: ws, ctx: cctx, cancel: cancel, done: make(chan struct{}),
 		changed: make(chan struct{}), connected: make(chan struct{}),
-		streams: map[string]int{}, mimes: map[string]int{}, trackers: map[string]*seqTracker{}}
+		streams: map[string]int{}, mimes: map[string]int{}, trackers: map[string]*seqTracker{},
+		tapped: map[uint32]*seqTracker{}}
 	go c.readLoop()
 	if err := c.Send(sfu.Join{Credential: cfg.Credential}); err != nil {
 		c.Close()
@@ -376,6 +385,16 @@ func (c *Client) api() (*webrtc.API, error) {
 		return nil, err
 	}
 	ir := &interceptor.Registry{}
+	if c.cfg.LoadOnly {
+		n, err := stdnet.NewNet()
+		if err != nil {
+			return nil, err
+		}
+		se.SetNet(tapNet{Net: n, c: c})
+		// No NACK, reports or TWCC: a load source spends its CPU on sending.
+		return webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithInterceptorRegistry(ir),
+			webrtc.WithSettingEngine(se)), nil
+	}
 	if err := webrtc.ConfigureNack(m, ir); err != nil {
 		return nil, err
 	}
@@ -392,6 +411,9 @@ func (c *Client) startMedia(servers []sfu.ICEServer) error {
 		return err
 	}
 	conf := webrtc.Configuration{}
+	if c.cfg.LoadOnly {
+		servers = nil // relayed media would bypass the counting socket
+	}
 	for _, s := range servers {
 		conf.ICEServers = append(conf.ICEServers, webrtc.ICEServer{URLs: s.URLs, Username: s.Username, Credential: s.Credential})
 	}

@@ -1,0 +1,146 @@
+// Consultation console: waiting room (admit/remove), the call, a notes
+// editor whose draft survives reloads (sessionStorage) until it is saved to
+// the case, the case timeline, an interpreter invitation and the outcome.
+import { api } from "./api.js";
+import { t, tr, onLangChange } from "./i18n.js";
+import { mountCall } from "./call.js";
+import { VIDEO } from "./devices.js";
+import { requireStaff } from "./login.js";
+import { RoomClient } from "./signaling.js";
+import { $, el, errorText, initPage, showErrors, clearErrors, showView } from "./ui.js";
+
+const dbg = (window.sprechstunde ||= {});
+const st = { id: 0, caseNo: "", me: /** @type {any} */ (null), case: /** @type {any} */ (null), room: /** @type {RoomClient|null} */ (null) };
+
+async function main() {
+  await initPage();
+  st.id = Number(location.pathname.split("/").pop());
+  st.caseNo = new URLSearchParams(location.search).get("case") || "";
+  st.me = await requireStaff();
+  showView("v-console");
+  setHeading();
+  onLangChange(() => setHeading());
+  wireNotes();
+  $("invite").addEventListener("click", invite);
+  $("invite-copy").addEventListener("click", () => navigator.clipboard.writeText($("invite-url").value).then(() => tr($("invite-hint"), "console.copied")).catch(() => $("invite-url").select()));
+  $("mark-done").addEventListener("click", () => setStatus("done"));
+  $("mark-noshow").addEventListener("click", () => setStatus("no_show"));
+  $("end-call").addEventListener("click", () => { if (st.room) st.room.closeRoom(); });
+  await connect();
+  await loadCase();
+}
+
+function setHeading() { tr($("console-h1"), "console.h1", { caseNo: st.caseNo }); }
+
+async function connect() {
+  const first = await api.staffTicket(st.id).catch((err) => err);
+  if (first instanceof Error) { $("room-status").textContent = errorText(first); return; }
+  st.caseNo ||= first.room.appointment.case_number;
+  setHeading();
+  let stream = null;
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: VIDEO });
+  } catch { tr($("room-status"), "join.camFailed"); }
+  let spare = first.ticket;
+  const room = new RoomClient({
+    wsPath: first.ws_url, stream,
+    getTicket: async () => { if (spare) { const s = spare; spare = ""; return s; } return (await api.staffTicket(st.id)).ticket; },
+  });
+  st.room = dbg.room = room;
+  let call = null;
+  room.on("waiting", renderWaiting);
+  room.on("state", (s) => {
+    document.documentElement.dataset.room = s;
+    if (s === "admitted" && !call) call = mountCall($("call"), room, { stream, leaveKey: "call.leaveClerk", onLeave: () => room.leave() });
+  });
+  room.on("ended", (reason) => {
+    if (call) call.stop();
+    if (stream) for (const x of stream.getTracks()) x.stop();
+    $("call").textContent = "";
+    tr($("room-status"), "end." + reason);
+    $("end-call").hidden = true;
+    loadCase();
+  });
+  room.connect();
+}
+
+/** @param {import("./signaling.js").Waiting[]} list */
+function renderWaiting(list) {
+  const ul = $("waiting-list");
+  ul.textContent = "";
+  tr($("waiting-status"), list.length ? "console.waitingCount" : "console.nobody", { n: list.length, name: list[0] ? list[0].displayName : "" });
+  for (const w of list) {
+    const admit = el("button", { type: "button", class: "primary", "data-admit": w.participantId, text: "console.admit", vars: { name: w.displayName } });
+    admit.addEventListener("click", () => { dbg.admitAt = Date.now(); st.room.admit(w.participantId); });
+    const remove = el("button", { type: "button", class: "danger", "data-remove": w.participantId, text: "console.remove", vars: { name: w.displayName } });
+    remove.addEventListener("click", () => st.room.remove(w.participantId));
+    ul.append(el("li", {}, el("span", { text: "console.waitingItem", vars: { name: w.displayName, role: t("role." + w.role), sinceTime: w.since } }),
+      el("span", { class: "actions" }, admit, remove)));
+  }
+}
+
+function draftKey() { return "sprechstunde.note." + st.id; }
+
+function wireNotes() {
+  const ta = /** @type {HTMLTextAreaElement} */ ($("note-text"));
+  ta.value = sessionStorage.getItem(draftKey()) || "";
+  if (ta.value) tr($("note-status"), "console.draftRestored");
+  ta.addEventListener("input", () => sessionStorage.setItem(draftKey(), ta.value));
+  $("note-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const form = /** @type {HTMLFormElement} */ (e.target);
+    clearErrors(form);
+    if (!ta.value.trim()) { showErrors(form, { code: "invalid", fields: { text: t("console.noteEmpty") } }, "console.err"); return; }
+    try {
+      await api.addNote(st.caseNo, ta.value);
+      ta.value = "";
+      sessionStorage.removeItem(draftKey());
+      tr($("note-status"), "console.noteSaved");
+      await loadCase();
+    } catch (err) {
+      showErrors(form, err, "console.err");
+    }
+  });
+}
+
+async function loadCase() {
+  if (!st.caseNo) return;
+  try {
+    st.case = await api.caseGet(st.caseNo);
+  } catch (err) {
+    $("case-status").textContent = errorText(err);
+    return;
+  }
+  const items = [
+    ...st.case.notes.map((n) => ({ at: n.created_at, node: el("li", { class: "note" }, el("strong", { text: "console.noteAt", vars: { atDay: n.created_at, atTime: n.created_at } }), " ", n.text) })),
+    ...st.case.events.map((ev) => ({ at: ev.at, node: el("li", {}, el("strong", { text: "console.eventAt", vars: { atDay: ev.at, atTime: ev.at } }), " ", el("span", { text: "event." + ev.type }), ev.detail ? " (" + ev.detail + ")" : "") })),
+  ].sort((a, b) => (a.at < b.at ? 1 : -1));
+  const ol = $("timeline");
+  ol.textContent = "";
+  for (const i of items) ol.append(i.node);
+  tr($("case-status"), "console.caseStatus", { status: t("status." + st.case.status) });
+}
+
+async function invite() {
+  try {
+    const link = await api.guestLink(st.id);
+    $("invite-url").value = link.url;
+    tr($("invite-hint"), "console.inviteHint", { untilTime: link.expires_at });
+    $("invite-box").hidden = false;
+    $("invite-url").focus();
+    $("invite-url").select();
+  } catch (err) {
+    $("case-status").textContent = errorText(err);
+  }
+}
+
+async function setStatus(s) {
+  try {
+    await api.setStatus(st.caseNo, s);
+    await loadCase();
+  } catch (err) {
+    $("case-status").textContent = errorText(err);
+  }
+}
+
+main();

@@ -1,0 +1,90 @@
+// Citizen and guest: exchange the link for a room session (the token then
+// leaves the address bar), device check, waiting room, call, end screen.
+import { api } from "./api.js";
+import { tr } from "./i18n.js";
+import { mountCall } from "./call.js";
+import { DeviceCheck } from "./devices.js";
+import { RoomClient } from "./signaling.js";
+import { $, errorText, initPage, showErrors, showView } from "./ui.js";
+
+const dbg = (window.sprechstunde ||= {});
+
+async function main() {
+  await initPage();
+  const join = /^\/join\/([^/]+)$/.exec(location.pathname);
+  const guest = /^\/guest\/([^/]+)$/.exec(location.pathname);
+  try {
+    if (join) {
+      const info = await api.join(decodeURIComponent(join[1]));
+      history.replaceState(null, "", "/join");
+      return check(info);
+    }
+    if (guest) {
+      history.replaceState(null, "", "/join");
+      return askGuestName(decodeURIComponent(guest[1]));
+    }
+    return check(await api.session());
+  } catch (err) {
+    fail(err);
+  }
+}
+
+function fail(err) {
+  const p = $("error-text");
+  if (err && err.status === 401) tr(p, "join.noSession");
+  else p.textContent = errorText(err);
+  showView("v-error");
+}
+
+function askGuestName(token) {
+  showView("v-guest", false);
+  $("guest-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const form = /** @type {HTMLFormElement} */ (e.target);
+    try {
+      check(await api.guest(token, form.elements.namedItem("name").value));
+    } catch (err) {
+      if (err.status === 404) return fail(err);
+      showErrors(form, err, "join.err");
+    }
+  });
+}
+
+/** @param {import("./api.js").RoomInfo} info */
+async function check(info) {
+  tr($("appt-line"), "join.appointment", { startDate: info.appointment.start, startTime: info.appointment.start, name: info.display_name });
+  showView("v-check");
+  const dc = new DeviceCheck();
+  dc.start();
+  $("to-waiting").addEventListener("click", () => wait(info, dc.take()), { once: true });
+}
+
+/** @param {import("./api.js").RoomInfo} info @param {MediaStream|null} stream */
+function wait(info, stream) {
+  const status = $("wait-status");
+  tr(status, info.role === "guest" ? "join.waitingGuest" : "join.waiting", { startTime: info.appointment.start });
+  showView("v-wait");
+  const room = new RoomClient({ wsPath: info.ws_url, stream, getTicket: async () => (await api.ticket()).ticket });
+  dbg.room = room;
+  let call = null;
+  const leave = () => room.leave();
+  $("wait-leave").addEventListener("click", leave);
+  room.on("state", (s) => {
+    document.documentElement.dataset.room = s;
+    if (s === "admitted" && !call) {
+      showView("v-call");
+      call = mountCall($("call"), room, { stream, leaveKey: "call.leave", onLeave: leave });
+    }
+    if (s === "reconnecting" && !call) tr(status, "join.reconnecting");
+    if (s === "waiting" && !call) tr(status, info.role === "guest" ? "join.waitingGuest" : "join.waiting", { startTime: info.appointment.start });
+  });
+  room.on("ended", (reason) => {
+    if (call) call.stop();
+    if (stream) for (const t of stream.getTracks()) t.stop();
+    tr($("end-reason"), "end." + reason);
+    showView("v-end");
+  });
+  room.connect();
+}
+
+main();

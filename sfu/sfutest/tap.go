@@ -1,0 +1,97 @@
+package sfutest
+
+import (
+	"encoding/binary"
+	"net"
+	"net/netip"
+	"strconv"
+	"time"
+
+	"github.com/pion/transport/v4"
+)
+
+// A load-generating client (ClientConfig.LoadOnly) counts received media at
+// its socket instead of in Pion's receive path. SRTP leaves the RTP header
+// in the clear, and sequence number, timestamp and SSRC are all the
+// statistics need; decrypting, buffering and four goroutine hand-offs per
+// packet would only take CPU from the SFU under test. Latency is then taken
+// when the datagram leaves the kernel, so it no longer includes the
+// receiving client's stack (it still includes the sender's).
+
+// opusPT is the payload type Pion's default codecs give Opus; the SFU
+// rewrites payload types to the subscriber's, so this tells audio from video.
+const opusPT = 111
+
+// tapNet is the standard network whose UDP sockets hand RTP to the client's
+// counters and everything else (STUN, DTLS, RTCP) to Pion.
+type tapNet struct {
+	transport.Net
+	c *Client
+}
+
+func (n tapNet) ListenUDP(network string, laddr *net.UDPAddr) (transport.UDPConn, error) {
+	conn, err := net.ListenUDP(network, laddr)
+	if err != nil {
+		return nil, err
+	}
+	return &tapConn{UDPConn: conn, c: n.c}, nil
+}
+
+// tapConn implements ICE's allocation-free AddrPortReaderWriter as well as
+// net.PacketConn, so ICE reads through it either way.
+type tapConn struct {
+	*net.UDPConn
+	c *Client
+}
+
+func (t *tapConn) ReadFromAddrPort(b []byte) (int, netip.AddrPort, error) {
+	for {
+		n, addr, err := t.UDPConn.ReadFromUDPAddrPort(b)
+		if err != nil || !t.c.countRTP(b[:n], time.Now()) {
+			return n, addr, err
+		}
+	}
+}
+
+func (t *tapConn) WriteToAddrPort(b []byte, addr netip.AddrPort) (int, error) {
+	return t.UDPConn.WriteToUDPAddrPort(b, addr)
+}
+
+func (t *tapConn) ReadFrom(b []byte) (int, net.Addr, error) {
+	n, addr, err := t.ReadFromAddrPort(b)
+	if err != nil {
+		return n, nil, err
+	}
+	return n, net.UDPAddrFromAddrPort(addr), nil
+}
+
+// countRTP records an SRTP packet and reports true; anything else is left
+// to Pion.
+func (c *Client) countRTP(b []byte, now time.Time) bool {
+	// Version 2, and not RTCP (payload type byte 192..223, RFC 5761).
+	if len(b) < 12 || b[0]>>6 != 2 || (b[1] >= 192 && b[1] <= 223) {
+		return false
+	}
+	seq := binary.BigEndian.Uint16(b[2:])
+	ts := binary.BigEndian.Uint32(b[4:])
+	ssrc := binary.BigEndian.Uint32(b[8:])
+	st, rate := &c.Video, uint32(90000)
+	if b[1]&0x7f == opusPT {
+		st, rate = &c.Audio, 48000
+	}
+	c.mu.Lock()
+	seqs := c.tapped[ssrc]
+	if seqs == nil {
+		seqs = &seqTracker{}
+		c.tapped[ssrc] = seqs
+		c.trackers["ssrc/"+strconv.FormatUint(uint64(ssrc), 10)] = seqs
+	}
+	fresh := seqs.add(seq)
+	c.mu.Unlock()
+	st.Packets.Add(1)
+	st.Bytes.Add(int64(len(b)))
+	if fresh {
+		st.addLatency(mediaClock{epoch: c.cfg.Epoch, rate: rate}.delay(ts, now))
+	}
+	return true
+}
