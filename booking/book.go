@@ -139,6 +139,22 @@ func (o *Office) cachedService(ctx context.Context, id int64) (Service, error) {
 	return s, nil
 }
 
+// dayLoads counts every clerk's booked appointments of a day, through the
+// cache: loads only balance work between clerks, so a value a moment old
+// is good enough, and a rush should not re-count the day for each booking.
+func (o *Office) dayLoads(ctx context.Context, day Date, from, to time.Time) (map[int64]int, error) {
+	if l, ok := o.cache.loadsOf(day); ok {
+		return l, nil
+	}
+	stamp := o.cache.stamp(day, day)
+	l, err := o.store.DayLoads(ctx, nil, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("booking: loads: %w", err)
+	}
+	o.cache.putLoads(day, stamp, l)
+	return l, nil
+}
+
 // activeOnly drops the hours of deactivated staff: they offer no slots.
 func (o *Office) activeOnly(ctx context.Context, hours []OpeningHours) ([]OpeningHours, error) {
 	if len(hours) == 0 {
@@ -264,9 +280,9 @@ func (o *Office) Book(ctx context.Context, r BookingRequest) (BookingResult, err
 		JoinTokenSealed: sealedJoin,
 	}
 	dayStart, dayEnd := day.At(0, o.opt.Location), day.AddDays(1).At(0, o.opt.Location)
-	loads, err := o.store.DayLoads(ctx, slot.Clerks, dayStart, dayEnd)
+	loads, err := o.dayLoads(ctx, day, dayStart, dayEnd)
 	if err != nil {
-		return BookingResult{}, fmt.Errorf("booking: loads: %w", err)
+		return BookingResult{}, err
 	}
 	stored, err := o.store.Reserve(ctx, Reservation{
 		Loads:       loads,
@@ -282,7 +298,11 @@ func (o *Office) Book(ctx context.Context, r BookingRequest) (BookingResult, err
 		},
 	}, o.pickClerk)
 	// Booked or found taken: either way the cached grid of that day is stale.
-	o.cache.invalidateDay(day)
+	if err == nil {
+		o.cache.booked(day, stored.ClerkID)
+	} else {
+		o.cache.invalidateDay(day)
+	}
 	if err != nil {
 		return BookingResult{}, fmt.Errorf("booking: reserve %s: %w", r.Start.Format(time.RFC3339), err)
 	}

@@ -23,6 +23,7 @@ type slotCache struct {
 	entries  map[slotKey]slotEntry
 	hours    map[int64]hoursEntry // active clerks' opening hours per service
 	services map[int64]serviceEntry
+	loads    map[Date]loadsEntry // booked appointments per clerk and day
 	// flights shares one computation among concurrent misses of the same
 	// range, so a burst of listings during a booking rush (which keeps
 	// invalidating the day) costs one database read at a time, not one each.
@@ -42,6 +43,13 @@ type flight struct {
 
 type hoursEntry struct {
 	hours   []OpeningHours
+	expires time.Time
+}
+
+// loadsEntry is never modified in place (copy on write), so a map handed
+// out stays valid while bookings add to the cached one.
+type loadsEntry struct {
+	byClerk map[int64]int
 	expires time.Time
 }
 
@@ -67,7 +75,7 @@ type cacheStamp struct {
 }
 
 func newSlotCache(ttl time.Duration) *slotCache {
-	return &slotCache{ttl: ttl, gen: map[Date]uint64{}, entries: map[slotKey]slotEntry{}, hours: map[int64]hoursEntry{}, services: map[int64]serviceEntry{}, flights: map[flightKey]*flight{}}
+	return &slotCache{ttl: ttl, gen: map[Date]uint64{}, entries: map[slotKey]slotEntry{}, hours: map[int64]hoursEntry{}, services: map[int64]serviceEntry{}, loads: map[Date]loadsEntry{}, flights: map[flightKey]*flight{}}
 }
 
 func (c *slotCache) enabled() bool { return c != nil && c.ttl > 0 }
@@ -140,11 +148,62 @@ func (c *slotCache) invalidateDay(d Date) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.dropGrids(d)
+	delete(c.loads, d)
+}
+
+// booked records a new appointment of clerk on day d: the grids of the day
+// are stale, the cached loads just grow by one.
+func (c *slotCache) booked(d Date, clerk int64) {
+	if !c.enabled() {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.dropGrids(d)
+	if e, ok := c.loads[d]; ok {
+		next := make(map[int64]int, len(e.byClerk)+1)
+		for k, v := range e.byClerk {
+			next[k] = v
+		}
+		next[clerk]++
+		c.loads[d] = loadsEntry{byClerk: next, expires: e.expires}
+	}
+}
+
+// dropGrids forgets the grids of day d; callers hold mu.
+func (c *slotCache) dropGrids(d Date) {
 	c.gen[d]++
 	for k := range c.entries {
 		if k.day == d {
 			delete(c.entries, k)
 		}
+	}
+}
+
+// loadsOf returns the cached loads of day d; the map must not be modified.
+func (c *slotCache) loadsOf(d Date) (map[int64]int, bool) {
+	if !c.enabled() {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.loads[d]
+	if !ok || time.Now().After(e.expires) {
+		return nil, false
+	}
+	return e.byClerk, true
+}
+
+// putLoads caches the loads of day d unless the day changed since st.
+func (c *slotCache) putLoads(d Date, st cacheStamp, byClerk map[int64]int) {
+	if !c.enabled() {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen[d] == st.days[d] {
+		c.loads[d] = loadsEntry{byClerk: byClerk, expires: time.Now().Add(c.ttl)}
 	}
 }
 
@@ -159,6 +218,7 @@ func (c *slotCache) invalidateAll() {
 	clear(c.entries)
 	clear(c.hours)
 	clear(c.services)
+	clear(c.loads)
 }
 
 func (c *slotCache) serviceOf(id int64) (Service, bool) {

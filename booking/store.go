@@ -84,7 +84,8 @@ type AppointmentStore interface {
 	Reserve(ctx context.Context, r Reservation, pick Picker) (Appointment, error)
 	// BusyIntervals lists booked appointments of the clerks overlapping [from, to).
 	BusyIntervals(ctx context.Context, clerkIDs []int64, from, to time.Time) ([]Busy, error)
-	// DayLoads counts booked appointments per clerk starting in [from, to).
+	// DayLoads counts booked appointments per clerk starting in [from, to),
+	// for the given clerks or, when clerkIDs is empty, for all.
 	DayLoads(ctx context.Context, clerkIDs []int64, from, to time.Time) (map[int64]int, error)
 	AppointmentByManageHash(ctx context.Context, hash string) (Appointment, error)
 	AppointmentByJoinHash(ctx context.Context, hash string) (Appointment, error)

@@ -42,16 +42,16 @@ func (s *Store) BusyIntervals(ctx context.Context, clerkIDs []int64, from, to ti
 // DayLoads implements booking.AppointmentStore.
 func (s *Store) DayLoads(ctx context.Context, clerkIDs []int64, from, to time.Time) (map[int64]int, error) {
 	out := make(map[int64]int, len(clerkIDs))
-	if len(clerkIDs) == 0 {
-		return out, nil
-	}
 	var rows []struct {
 		ClerkID int64
 		N       int
 	}
-	err := s.read(ctx).Model(&appointmentRow{}).Select("clerk_id, count(*) AS n").
-		Where("clerk_id IN ? AND status = ? AND start_unix >= ? AND start_unix < ?", clerkIDs, booking.StatusBooked, from.Unix(), to.Unix()).
-		Group("clerk_id").Scan(&rows).Error
+	q := s.read(ctx).Model(&appointmentRow{}).Select("clerk_id, count(*) AS n").
+		Where("status = ? AND start_unix >= ? AND start_unix < ?", booking.StatusBooked, from.Unix(), to.Unix())
+	if len(clerkIDs) > 0 {
+		q = q.Where("clerk_id IN ?", clerkIDs)
+	}
+	err := q.Group("clerk_id").Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("gormstore: day loads: %w", err)
 	}

@@ -19,6 +19,13 @@ type migration struct {
 var migrations = []migration{
 	{1, migrateInitial},
 	{2, migrateAsync},
+	{3, migrateDayIndex},
+}
+
+// migrateDayIndex serves "all appointments of a day" (clerk loads) without
+// visiting every clerk's part of idx_appt_clerk_start.
+func migrateDayIndex(tx *gorm.DB, _ bool) error {
+	return tx.Exec("CREATE INDEX IF NOT EXISTS idx_appt_start ON appointments (start_unix, status, clerk_id)").Error
 }
 
 // migrationLockKey is an arbitrary constant for pg_advisory_xact_lock, so

@@ -1,8 +1,10 @@
 package gormstore
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 
 	"gorm.io/gorm"
 
@@ -110,6 +112,9 @@ func buildView(tx *gorm.DB, clerks []int64, r booking.Reservation, exclude int64
 	if len(clerks) == 0 {
 		return view, nil
 	}
+	if r.Loads != nil {
+		return firstFree(tx, view, clerks, r, exclude)
+	}
 	// One index range scan per clerk answers both questions: does anything
 	// overlap [start, busy until), and (unless the caller read the loads
 	// before locking) how many appointments has the day.
@@ -143,6 +148,43 @@ func buildView(tx *gorm.DB, clerks []int64, r booking.Reservation, exclude int64
 			load = r.Loads[id]
 		}
 		view.Clerks = append(view.Clerks, booking.ClerkLoad{ClerkID: id, Free: c.Overlaps == 0, Appointments: load})
+	}
+	return view, nil
+}
+
+// firstFree checks the candidates in the picker's order of preference
+// (fewest appointments that day, then lowest ID), a batch at a time, and
+// stops at the first batch with a free clerk: usually one small query
+// instead of a scan over every candidate. The view holds the checked ones.
+func firstFree(tx *gorm.DB, view booking.ReserveView, clerks []int64, r booking.Reservation, exclude int64) (booking.ReserveView, error) {
+	a := r.Appointment
+	order := slices.Clone(clerks)
+	slices.SortFunc(order, func(x, y int64) int {
+		if c := cmp.Compare(r.Loads[x], r.Loads[y]); c != 0 {
+			return c
+		}
+		return cmp.Compare(x, y)
+	})
+	const batch = 8
+	for len(order) > 0 {
+		ids := order[:min(batch, len(order))]
+		order = order[len(ids):]
+		var busy []int64
+		if err := tx.Model(&appointmentRow{}).
+			Where("clerk_id IN ? AND status = ? AND start_unix < ? AND start_unix > ? AND busy_until_unix > ? AND id <> ?",
+				ids, booking.StatusBooked, a.BusyUntil.Unix(), a.Start.Add(-booking.MaxBusySpan).Unix(), a.Start.Unix(), exclude).
+			Distinct().Pluck("clerk_id", &busy).Error; err != nil {
+			return view, fmt.Errorf("overlaps: %w", err)
+		}
+		found := false
+		for _, id := range ids {
+			free := !slices.Contains(busy, id)
+			view.Clerks = append(view.Clerks, booking.ClerkLoad{ClerkID: id, Free: free, Appointments: r.Loads[id]})
+			found = found || free
+		}
+		if found {
+			break
+		}
 	}
 	return view, nil
 }
