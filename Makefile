@@ -6,7 +6,7 @@ BIN         ?= bin/sprechstunde
 TEST_FLAGS  ?= -race -count=1 -timeout 15m
 TEST_PKGS   ?= ./...
 
-.PHONY: run build build-deps test test-deps lint fmt bench bench-sfu clean
+.PHONY: run build build-deps test test-deps lint fmt bench bench-sfu screenshots figures clean
 
 ## run: start the server in demo mode (override with SPRECHSTUNDE_DEMO=false)
 run: build-deps
@@ -47,6 +47,14 @@ bench:
 ## bench-sfu: SFU load generator
 bench-sfu:
 	$(GO) run . loadgen sfu
+
+## screenshots: PNGs of every page state, desktop and 390 px phone width, into screenshots/
+screenshots: test-deps
+	SPRECHSTUNDE_SCREENSHOTS=$(CURDIR)/screenshots $(GO) test -count=1 -run 'TestBrowserJourney' ./server/
+
+## figures: join time (median of 5 calls) and page weights
+figures: test-deps
+	@SPRECHSTUNDE_FIGURES=1 bash -o pipefail -c "$(GO) test -count=1 -v -run 'TestJoinTimeFigures|TestPageWeight' ./server/ ./frontend/ | grep -E 'join time|page weight|^(ok|FAIL|---)'"
 
 clean:
 	rm -rf bin

@@ -40,9 +40,17 @@ if ((${#missing[@]} > 0)); then
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# Hook for the accessibility tests: install axe-core via npm here once they
-# land (e.g. into node_modules/ next to go.mod, skipped when present).
+# The accessibility tests inject axe-core into the pages; it lives in
+# node_modules/ next to go.mod (git-ignored) and is installed once.
 install_axe_core() {
-	: # not needed yet
+	local root
+	root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+	[[ -f $root/node_modules/axe-core/axe.min.js ]] && return 0
+	if ! command -v npm >/dev/null; then
+		echo "npm is needed to install axe-core for the accessibility tests" >&2
+		exit 1
+	fi
+	echo "installing axe-core (npm)" >&2
+	(cd "$root" && npm install --no-save --no-audit --no-fund --silent axe-core@4 >/dev/null)
 }
 install_axe_core

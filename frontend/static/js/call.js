@@ -47,7 +47,7 @@ export function mountCall(root, room, opts) {
   const toolbar = el("div", { class: "toolbar", role: "toolbar", label: "call.controls" }, mic, cam, screen, leave);
   if (!navigator.mediaDevices || !navigator.mediaDevices.getDisplayMedia) screen.hidden = true;
 
-  const log = el("ol", { class: "chat-log", id: "chat-log", role: "log", "aria-live": "polite", label: "call.chatLog" });
+  const log = el("div", { class: "chat-log", id: "chat-log", role: "log", "aria-live": "polite", tabindex: "0", label: "call.chatLog" });
   const input = el("input", { id: "chat-input", name: "chat", autocomplete: "off", maxlength: "2000" });
   const chatForm = el("form", { class: "chat-form", id: "chat-form" },
     el("div", { class: "field" }, el("label", { for: "chat-input", text: "call.chatLabel" }), input),
@@ -95,7 +95,7 @@ export function mountCall(root, room, opts) {
   room.on("participants", (list) => { for (const p of list) names.set(p.participantId, p.displayName); relabel(); });
   room.on("chat", (m) => {
     const who = m.self ? t("call.me") : names.get(m.from) || m.from;
-    log.append(el("li", {}, el("strong", {}, who + ": "), m.text));
+    log.append(el("p", {}, el("strong", {}, who + ": "), m.text));
     log.scrollTop = log.scrollHeight;
   });
   room.on("track", ({ stream, participantId, screen: isScreen }) => {
@@ -145,11 +145,12 @@ export function mountCall(root, room, opts) {
   return { stop: () => clearInterval(timer) };
 }
 
-/** Notes when the first remote frame is shown (the join-time figure). */
+/** Notes when the first remote frame is decoded (the join-time figure). */
 function watchFirstFrame(v) {
-  if (!v.requestVideoFrameCallback) return;
-  v.requestVideoFrameCallback(() => {
+  const mark = () => {
     const dbg = (window.sprechstunde ||= {});
     dbg.firstFrameAt ||= Date.now();
-  });
+  };
+  v.addEventListener("loadeddata", mark, { once: true });
+  if (v.requestVideoFrameCallback) v.requestVideoFrameCallback(mark);
 }

@@ -69,8 +69,11 @@ function wait(info, stream) {
   let call = null;
   const leave = () => room.leave();
   $("wait-leave").addEventListener("click", leave);
+  room.on("connection", (c) => { if (c === "connected") dbg.connectedAt ||= Date.now(); });
+  room.on("track", () => { dbg.trackAt ||= Date.now(); });
   room.on("state", (s) => {
     document.documentElement.dataset.room = s;
+    if (s === "admitted") dbg.admittedAt ||= Date.now();
     if (s === "admitted" && !call) {
       showView("v-call");
       call = mountCall($("call"), room, { stream, leaveKey: "call.leave", onLeave: leave });

@@ -29,7 +29,7 @@ export function mountPicker(root, opts) {
 
   prev.addEventListener("click", () => load(addDays(st.monday, -7)));
   next.addEventListener("click", () => load(addDays(st.monday, 7)));
-  days.addEventListener("keydown", (e) => arrows(e, days, ["ArrowLeft", "ArrowRight"], ["ArrowUp", "ArrowDown"]));
+  days.addEventListener("keydown", (e) => arrows(e, days, ["ArrowLeft", "ArrowUp"], ["ArrowRight", "ArrowDown"]));
   times.addEventListener("keydown", (e) => arrows(e, times, ["ArrowLeft", "ArrowUp"], ["ArrowRight", "ArrowDown"]));
 
   async function load(monday, focusHeading = true) {

@@ -1,0 +1,171 @@
+package frontend
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// Page weight budgets, gzipped: everything a page loads (HTML, scripts,
+// styles, icons, the catalog of one language). Fonts are the system's.
+var budgets = map[string]int{
+	"join.html":    150 << 10, // device check, waiting room and call
+	"console.html": 150 << 10,
+	"book.html":    100 << 10,
+	"manage.html":  100 << 10,
+}
+
+var (
+	assetRef  = regexp.MustCompile(`\{\{assets\}\}/([\w./-]+)`)
+	importRef = regexp.MustCompile(`(?m)(?:^import|^export)[^"]*?from\s+"(\./[\w./-]+)"|import\("(\./[\w./-]+)"\)`)
+)
+
+// pageFiles lists a page and everything it loads, following ES imports.
+func pageFiles(t *testing.T, static fs.FS, page string) []string {
+	t.Helper()
+	html, err := fs.ReadFile(static, "pages/"+page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := []string{"pages/" + page, "i18n/de.json"}
+	queue := []string{}
+	for _, m := range assetRef.FindAllStringSubmatch(string(html), -1) {
+		queue = append(queue, m[1])
+	}
+	for len(queue) > 0 {
+		f := queue[0]
+		queue = queue[1:]
+		if slices.Contains(files, f) {
+			continue
+		}
+		files = append(files, f)
+		if !strings.HasSuffix(f, ".js") {
+			continue
+		}
+		src, err := fs.ReadFile(static, f)
+		if err != nil {
+			t.Fatalf("%s loads %s: %v", page, f, err)
+		}
+		for _, m := range importRef.FindAllStringSubmatch(string(src), -1) {
+			queue = append(queue, path.Join(path.Dir(f), m[1]+m[2]))
+		}
+	}
+	return files
+}
+
+func gzipSize(t *testing.T, b []byte) int {
+	var buf bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	if _, err := w.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	return buf.Len()
+}
+
+// TestPageWeight keeps the pages light for weak phones and slow links.
+func TestPageWeight(t *testing.T) {
+	static := Static()
+	for page, limit := range budgets {
+		total, raw := 0, 0
+		for _, f := range pageFiles(t, static, page) {
+			b, err := fs.ReadFile(static, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw += len(b)
+			total += gzipSize(t, b)
+		}
+		t.Logf("page weight %-13s %6.1f KB gzipped (%6.1f KB raw), budget %d KB", page, float64(total)/1024, float64(raw)/1024, limit>>10)
+		if total > limit {
+			t.Errorf("%s weighs %d bytes gzipped, budget %d", page, total, limit)
+		}
+	}
+}
+
+// TestCatalogs: both languages know the same keys, and every page's
+// static keys exist.
+func TestCatalogs(t *testing.T) {
+	static := Static()
+	load := func(lang string) map[string]string {
+		b, err := fs.ReadFile(static, "i18n/"+lang+".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]string
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatalf("%s.json: %v", lang, err)
+		}
+		return m
+	}
+	de, en := load("de"), load("en")
+	for k := range de {
+		if _, ok := en[k]; !ok {
+			t.Errorf("en.json lacks %q", k)
+		}
+	}
+	for k := range en {
+		if _, ok := de[k]; !ok {
+			t.Errorf("de.json lacks %q", k)
+		}
+	}
+	key := regexp.MustCompile(`data-i18n="([\w.]+)"|data-i18n-attr="\w[\w-]*:([\w.]+)"`)
+	pages, _ := fs.Glob(static, "pages/*.html")
+	for _, p := range pages {
+		b, _ := fs.ReadFile(static, p)
+		for _, m := range key.FindAllStringSubmatch(string(b), -1) {
+			if k := m[1] + m[2]; de[k] == "" {
+				t.Errorf("%s uses unknown key %q", p, k)
+			}
+		}
+	}
+}
+
+// TestNoInlineCode: the CSP forbids inline script and style, and pages
+// load nothing from other origins.
+func TestNoInlineCode(t *testing.T) {
+	static := Static()
+	unsafeJS := regexp.MustCompile(`setAttribute\("style"|\.innerHTML\s*=\s*[^A-Z\s]|\beval\(|new Function`)
+	bad := regexp.MustCompile(`(?i)<script>|<script(?:\s[^>]*)?>[^<\s]|<style|\sstyle=|\son[a-z]+=|https?://|javascript:`)
+	err := fs.WalkDir(static, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !(strings.HasSuffix(p, ".html") || strings.HasSuffix(p, ".js")) {
+			return err
+		}
+		b, _ := fs.ReadFile(static, p)
+		if strings.HasSuffix(p, ".js") {
+			// Scripts may name URLs in comments; they must not build inline handlers or styles.
+			if unsafeJS.Match(b) {
+				t.Errorf("%s: inline style, eval or dynamic HTML", p)
+			}
+			return nil
+		}
+		if m := bad.Find(b); m != nil {
+			t.Errorf("%s: %q", p, m)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestImports: the package only embeds files.
+func TestImports(t *testing.T) {
+	f, err := parser.ParseFile(token.NewFileSet(), "frontend.go", nil, parser.ImportsOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, imp := range f.Imports {
+		if p := strings.Trim(imp.Path.Value, `"`); p != "embed" && p != "io/fs" {
+			t.Errorf("frontend imports %s; only embed and io/fs are allowed", p)
+		}
+	}
+}
