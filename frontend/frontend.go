@@ -23,10 +23,6 @@ var files embed.FS
 const AssetsPlaceholder = "{{assets}}"
 
 // Static returns the embedded files rooted at static/.
-func Static() fs.FS {
-	sub, err := fs.Sub(files, "static")
-	if err != nil {
-		panic(err) // the directory is embedded at compile time
-	}
-	return sub
+func Static() (fs.FS, error) {
+	return fs.Sub(files, "static")
 }

@@ -73,7 +73,7 @@ func gzipSize(t *testing.T, b []byte) int {
 
 // TestPageWeight keeps the pages light for weak phones and slow links.
 func TestPageWeight(t *testing.T) {
-	static := Static()
+	static := mustStatic(t)
 	for page, limit := range budgets {
 		total, raw := 0, 0
 		for _, f := range pageFiles(t, static, page) {
@@ -94,7 +94,7 @@ func TestPageWeight(t *testing.T) {
 // TestCatalogs: both languages know the same keys, and every page's
 // static keys exist.
 func TestCatalogs(t *testing.T) {
-	static := Static()
+	static := mustStatic(t)
 	load := func(lang string) map[string]string {
 		b, err := fs.ReadFile(static, "i18n/"+lang+".json")
 		if err != nil {
@@ -132,7 +132,7 @@ func TestCatalogs(t *testing.T) {
 // TestNoInlineCode: the CSP forbids inline script and style, and pages
 // load nothing from other origins.
 func TestNoInlineCode(t *testing.T) {
-	static := Static()
+	static := mustStatic(t)
 	unsafeJS := regexp.MustCompile(`setAttribute\("style"|\.innerHTML\s*=\s*[^A-Z\s]|\beval\(|new Function`)
 	bad := regexp.MustCompile(`(?i)<script>|<script(?:\s[^>]*)?>[^<\s]|<style|\sstyle=|\son[a-z]+=|https?://|javascript:`)
 	err := fs.WalkDir(static, ".", func(p string, d fs.DirEntry, err error) error {
@@ -168,4 +168,13 @@ func TestImports(t *testing.T) {
 			t.Errorf("frontend imports %s; only embed and io/fs are allowed", p)
 		}
 	}
+}
+
+func mustStatic(t *testing.T) fs.FS {
+	t.Helper()
+	static, err := Static()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return static
 }

@@ -71,7 +71,10 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger, opts ...Option) (
 		_ = store.Close()
 		return nil, err
 	}
-	a.echo = a.routes()
+	if a.echo, err = a.routes(); err != nil {
+		_ = a.Close()
+		return nil, err
+	}
 	return a, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io/fs"
 	"mime"
 	"net/http"
@@ -72,15 +73,20 @@ func newPageSet(static fs.FS) (*pageSet, error) {
 }
 
 // registerPages adds the page and asset routes to e.
-func (a *App) registerPages(e *echo.Echo) {
-	ps, err := newPageSet(frontend.Static())
+func (a *App) registerPages(e *echo.Echo) error {
+	static, err := frontend.Static()
 	if err != nil {
-		panic("server: embedded pages: " + err.Error()) // compiled in: cannot fail at run time
+		return fmt.Errorf("server: embedded pages: %w", err)
+	}
+	ps, err := newPageSet(static)
+	if err != nil {
+		return fmt.Errorf("server: embedded pages: %w", err)
 	}
 	for _, r := range pageRoutes {
 		e.GET(r.path, ps.page(r.file))
 	}
 	e.GET("/assets/:version/*", ps.asset, middleware.Gzip())
+	return nil
 }
 
 func (ps *pageSet) page(file string) echo.HandlerFunc {

@@ -9,7 +9,7 @@ import (
 )
 
 // routes lists every route of the application in one place.
-func (a *App) routes() *echo.Echo {
+func (a *App) routes() (*echo.Echo, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = a.handleError
@@ -76,10 +76,12 @@ func (a *App) routes() *echo.Echo {
 	admin.GET("/archive", a.handleArchiveOffers)
 	admin.POST("/cases/:number/archive", a.handleMarkArchived)
 
-	a.registerPages(e) // browser pages and assets, see pages.go
+	if err := a.registerPages(e); err != nil { // browser pages and assets, see pages.go
+		return nil, err
+	}
 
 	e.RouteNotFound("/*", func(c echo.Context) error { return echo.ErrNotFound })
-	return e
+	return e, nil
 }
 
 // loginsPerMinute allows fewer login attempts than bookings per IP, against
