@@ -10,10 +10,11 @@ import (
 )
 
 // nackHistory is how many sent packets per video stream are kept for
-// retransmission: about 0.8 s at 1.5 Mbit/s, enough for any RTT where a
-// retransmission still arrives in time, and it bounds memory per subscriber
-// (the buffer holds copies: ~180 KB per forwarded video track).
-const nackHistory = 128
+// retransmission: about 0.45 s at 1.5 Mbit/s (~140 packets/s). A
+// retransmission requested later than that would miss the receiver's jitter
+// buffer anyway, and the buffer holds copies, so it sets memory per
+// forwarded video track (~100 KB; a power of two is required).
+const nackHistory = 64
 
 // registerCodecs registers what the SFU forwards: Opus, VP8 (everyone) and
 // H.264 (Safari). RTX is not offered so retransmissions use the original

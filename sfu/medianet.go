@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pion/dtls/v3"
 	"github.com/pion/ice/v4"
 	"github.com/pion/transport/v4/packetio"
 	"github.com/pion/webrtc/v4"
@@ -164,6 +165,7 @@ func (m *mediaNet) settingEngine(cfg Config, pl pionLogs) (webrtc.SettingEngine,
 	// The SFU never initiates TCP connections towards clients.
 	se.DisableActiveTCP(true)
 	se.BufferFactory = boundedBuffer
+	se.SetSRTPProtectionProfiles(srtpProfiles()...)
 	if len(cfg.NAT1To1IPs) > 0 {
 		rules := make([]webrtc.ICEAddressRewriteRule, 0, len(cfg.NAT1To1IPs))
 		for _, s := range cfg.NAT1To1IPs {
@@ -189,6 +191,17 @@ const (
 	rtpBufferLimit  = 128 << 10
 	rtcpBufferLimit = 32 << 10
 )
+
+// srtpProfiles puts AES-128-GCM first: every packet is encrypted once per
+// subscriber, and GCM (AES-NI and carry-less multiply) costs less than
+// AES-CM plus HMAC-SHA1, and 128-bit keys need four AES rounds fewer than
+// Pion's default AES-256-GCM. Chromium negotiates it (browser test); the
+// other two keep clients without AES-128-GCM working.
+func srtpProfiles() []dtls.SRTPProtectionProfile {
+	return []dtls.SRTPProtectionProfile{
+		dtls.SRTP_AEAD_AES_128_GCM, dtls.SRTP_AEAD_AES_256_GCM, dtls.SRTP_AES128_CM_HMAC_SHA1_80,
+	}
+}
 
 func boundedBuffer(kind packetio.BufferPacketType, _ uint32) io.ReadWriteCloser {
 	b := packetio.NewBuffer()

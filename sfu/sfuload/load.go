@@ -4,6 +4,16 @@
 // receiving the other side. It ramps the session count in steps and reports
 // forwarding rate, loss, one-way latency, SFU CPU and memory, and kernel
 // UDP drops per step. All traffic stays on 127.0.0.1.
+//
+// The clients are lean load sources (sfutest.ClientConfig.LoadOnly): no
+// RTCP interceptors, so the SFU's NACKs go unanswered and loss is raw
+// loss, not loss left after repair; and received media is counted at the
+// socket without decryption. Latency runs from the sender stamping a frame
+// (before its packetization, SRTP and send) to the datagram's arrival at
+// the receiver's socket (the kernel's receive timestamp on Linux): it
+// includes the sending client's stack, the SFU and loopback twice, so it is
+// an upper bound on what the SFU adds. On a shared machine it also includes
+// scheduling stalls of the sender and the SFU.
 package sfuload
 
 import (
@@ -15,6 +25,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -151,7 +162,11 @@ func Run(ctx context.Context, cfg Config, out io.Writer) (Result, error) {
 		res.SFUMode = "in-process (cpu/rss include load generator)"
 	}
 
-	g := &gen{url: url, frames: frames, epoch: time.Now()}
+	// One sending goroutine per CPU for all clients instead of two per
+	// client (see sfutest.Pacer).
+	pacer := sfutest.NewPacer(runtime.GOMAXPROCS(0))
+	defer pacer.Close()
+	g := &gen{url: url, frames: frames, epoch: time.Now(), pacer: pacer}
 	defer g.closeAll()
 	start := time.Now()
 	var lastStep time.Duration
@@ -162,7 +177,10 @@ func Run(ctx context.Context, cfg Config, out io.Writer) (Result, error) {
 			break
 		}
 		stepStart := time.Now()
-		failed := g.rampTo(ctx, n, cfg.StartParallel)
+		failed, why := g.rampTo(ctx, n, cfg.StartParallel)
+		if why != nil {
+			fmt.Fprintf(out, "start failed: %v\n", why)
+		}
 		if ctx.Err() != nil {
 			break
 		}
@@ -233,6 +251,7 @@ type gen struct {
 	url    string
 	frames [][]byte
 	epoch  time.Time
+	pacer  *sfutest.Pacer
 	mu     sync.Mutex
 	pairs  []pair
 	next   int
@@ -247,13 +266,18 @@ func (g *gen) closeAll() {
 	wg.Wait()
 }
 
-// rampTo starts sessions until n run; it returns how many failed to start.
-func (g *gen) rampTo(ctx context.Context, n, parallel int) int {
+// retryOffset numbers a retried session's room apart from first attempts.
+const retryOffset = 1_000_000
+
+// rampTo starts sessions until n run; it returns how many failed to start
+// and the first failure's reason.
+func (g *gen) rampTo(ctx context.Context, n, parallel int) (int, error) {
 	need := n - len(g.pairs)
 	sem := make(chan struct{}, parallel)
 	var wg sync.WaitGroup
 	var failMu sync.Mutex
 	failed := 0
+	var why error
 	for range need {
 		g.next++
 		id := g.next
@@ -263,9 +287,18 @@ func (g *gen) rampTo(ctx context.Context, n, parallel int) int {
 			defer wg.Done()
 			defer func() { <-sem }()
 			p, err := g.startPair(ctx, id)
+			if err != nil && ctx.Err() == nil {
+				// One retry: a Pion client whose first offer crosses the
+				// SFU's cannot roll back and never connects (see
+				// sfutest.Client.onOffer); browsers are not affected.
+				p, err = g.startPair(ctx, id+retryOffset)
+			}
 			if err != nil {
 				failMu.Lock()
 				failed++
+				if why == nil {
+					why = fmt.Errorf("session %d: %w", id, err)
+				}
 				failMu.Unlock()
 				return
 			}
@@ -275,7 +308,7 @@ func (g *gen) rampTo(ctx context.Context, n, parallel int) int {
 		}()
 	}
 	wg.Wait()
-	return failed
+	return failed, why
 }
 
 func (g *gen) startPair(ctx context.Context, id int) (pair, error) {
@@ -285,26 +318,40 @@ func (g *gen) startPair(ctx context.Context, id int) (pair, error) {
 	dial := func(pid string, role sfu.Role, admit bool) (*sfutest.Client, error) {
 		return sfutest.Dial(ctx, sfutest.ClientConfig{
 			URL: g.url, Credential: credential(room, pid, role), Publish: true, AutoAdmit: admit,
-			Video: &clipSource{frames: g.frames}, FPS: 30, Epoch: g.epoch, LoadOnly: true,
+			Video: &clipSource{frames: g.frames}, FPS: 30, Epoch: g.epoch, LoadOnly: true, Pacer: g.pacer,
 		})
 	}
 	clerk, err := dial(room+"-clerk", sfu.RoleClerk, true)
 	if err != nil {
-		return pair{}, err
+		return pair{}, fmt.Errorf("clerk: %w", err)
 	}
 	cit, err := dial(room+"-citizen", sfu.RoleCitizen, false)
 	if err != nil {
 		clerk.Close()
-		return pair{}, err
+		return pair{}, fmt.Errorf("citizen: %w", err)
 	}
 	p := pair{clerk: clerk, citizen: cit}
-	for _, c := range []*sfutest.Client{clerk, cit} {
+	for i, c := range []*sfutest.Client{clerk, cit} {
 		if err := c.WaitConnected(ctx); err != nil {
 			p.close()
-			return pair{}, err
+			return pair{}, fmt.Errorf("%s not connected: %w (received %s)",
+				[]string{"clerk", "citizen"}[i], err, messageTypes(c))
 		}
 	}
 	return p, nil
+}
+
+// messageTypes lists the types of the signaling messages c received, which
+// tells where a session that never connected got stuck.
+func messageTypes(c *sfutest.Client) string {
+	var b strings.Builder
+	for i, m := range c.Messages() {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(m.MessageType())
+	}
+	return b.String()
 }
 
 type snapshot struct {

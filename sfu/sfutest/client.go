@@ -12,11 +12,11 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/pion/dtls/v3"
 	"github.com/pion/ice/v4"
 	"github.com/pion/interceptor"
 	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
-	"github.com/pion/rtp/codecs"
 	"github.com/pion/transport/v4/packetio"
 	"github.com/pion/transport/v4/stdnet"
 	"github.com/pion/webrtc/v4"
@@ -47,6 +47,9 @@ type ClientConfig struct {
 	// Audio statistics and Loss work; keyframes, remote streams and codecs
 	// are not reported.
 	LoadOnly bool
+	// Pacer, if set, sends this client's camera and microphone media from
+	// its shared goroutines instead of two of the client's own.
+	Pacer *Pacer
 }
 
 // Client is an in-process participant speaking the real signaling protocol.
@@ -324,6 +327,11 @@ func (c *Client) handle(m sfu.Message) error {
 	return nil
 }
 
+// onOffer answers an SFU offer. Pion (v4.2) cannot roll back a local
+// offer, so this client cannot be the polite peer docs/signaling.md asks
+// for: if its first offer crosses the SFU's, both wait for an answer that
+// never comes and the session does not connect (rare; the load generator
+// retries such a start).
 func (c *Client) onOffer(sdp string) error {
 	if err := c.setRemote(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: sdp}); err != nil {
 		return err
@@ -380,12 +388,16 @@ func (c *Client) api() (*webrtc.API, error) {
 		b.SetLimitSize(128 << 10)
 		return b
 	}
+	// Same preference as the SFU (AES-128-GCM first), so tests cover the
+	// suite browsers get.
+	se.SetSRTPProtectionProfiles(dtls.SRTP_AEAD_AES_128_GCM, dtls.SRTP_AEAD_AES_256_GCM,
+		dtls.SRTP_AES128_CM_HMAC_SHA1_80)
 	m := &webrtc.MediaEngine{}
-	if err := m.RegisterDefaultCodecs(); err != nil {
-		return nil, err
-	}
 	ir := &interceptor.Registry{}
 	if c.cfg.LoadOnly {
+		if err := c.registerLoadCodecs(m); err != nil {
+			return nil, err
+		}
 		n, err := stdnet.NewNet()
 		if err != nil {
 			return nil, err
@@ -395,6 +407,9 @@ func (c *Client) api() (*webrtc.API, error) {
 		return webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithInterceptorRegistry(ir),
 			webrtc.WithSettingEngine(se)), nil
 	}
+	if err := m.RegisterDefaultCodecs(); err != nil {
+		return nil, err
+	}
 	if err := webrtc.ConfigureNack(m, ir); err != nil {
 		return nil, err
 	}
@@ -403,6 +418,27 @@ func (c *Client) api() (*webrtc.API, error) {
 	}
 	return webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithInterceptorRegistry(ir),
 		webrtc.WithSettingEngine(se)), nil
+}
+
+// registerLoadCodecs registers only what a load client sends, with the
+// payload types of Pion's defaults (opusPT for Opus): short SDP makes
+// session setup cheaper for both sides.
+func (c *Client) registerLoadCodecs(m *webrtc.MediaEngine) error {
+	video := webrtc.RTPCodecParameters{PayloadType: 96, RTPCodecCapability: webrtc.RTPCodecCapability{
+		MimeType: webrtc.MimeTypeVP8, ClockRate: 90000,
+		RTCPFeedback: []webrtc.RTCPFeedback{{Type: "nack", Parameter: "pli"}}}}
+	if c.cfg.H264 {
+		video = webrtc.RTPCodecParameters{PayloadType: 102, RTPCodecCapability: webrtc.RTPCodecCapability{
+			MimeType: webrtc.MimeTypeH264, ClockRate: 90000,
+			SDPFmtpLine:  "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f",
+			RTCPFeedback: []webrtc.RTCPFeedback{{Type: "nack", Parameter: "pli"}}}}
+	}
+	if err := m.RegisterCodec(video, webrtc.RTPCodecTypeVideo); err != nil {
+		return err
+	}
+	return m.RegisterCodec(webrtc.RTPCodecParameters{PayloadType: opusPT, RTPCodecCapability: webrtc.RTPCodecCapability{
+		MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2, SDPFmtpLine: "minptime=10;useinbandfec=1"}},
+		webrtc.RTPCodecTypeAudio)
 }
 
 func (c *Client) startMedia(servers []sfu.ICEServer) error {
@@ -461,10 +497,15 @@ func (c *Client) startMedia(servers []sfu.ICEServer) error {
 		if _, err := pc.AddTrack(audio); err != nil {
 			return err
 		}
-		c.wg.Add(3)
+		c.wg.Add(2)
 		go c.readPLI(vs)
-		go c.sendVideo(video, c.cfg.Video)
-		go c.sendAudio(audio)
+		if c.cfg.Pacer != nil {
+			go c.pace(video, audio)
+		} else {
+			c.wg.Add(1)
+			go c.sendVideo(video, c.cfg.Video)
+			go c.sendAudio(audio)
+		}
 		if c.cfg.Screen {
 			screen, err := webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}, "screen", "local-screen")
 			if err != nil {
@@ -552,28 +593,17 @@ func (c *Client) sendVideo(t *webrtc.TrackLocalStaticRTP, src VideoSource) {
 	if !c.waitConnected() {
 		return
 	}
-	clock := mediaClock{epoch: c.cfg.Epoch, rate: 90000}
-	pay := &codecs.VP8Payloader{EnablePictureID: true}
-	tick := time.NewTicker(time.Second / time.Duration(c.cfg.FPS))
+	v := c.newVideoSender(t, src)
+	tick := time.NewTicker(v.every)
 	defer tick.Stop()
-	var seq uint16
 	for {
 		select {
 		case <-c.ctx.Done():
 			return
 		case <-tick.C:
 		}
-		frame, _ := src.Next(c.forceKey.Swap(false))
-		ts := clock.stamp(time.Now())
-		parts := pay.Payload(1200, frame)
-		for i, p := range parts {
-			pkt := rtp.Packet{Header: rtp.Header{Version: 2, Marker: i == len(parts)-1,
-				SequenceNumber: seq, Timestamp: ts}, Payload: p}
-			seq++
-			if err := t.WriteRTP(&pkt); err != nil {
-				return
-			}
-			c.SentPackets.Add(1)
+		if v.send() != nil {
+			return
 		}
 	}
 }
@@ -583,24 +613,18 @@ func (c *Client) sendAudio(t *webrtc.TrackLocalStaticRTP) {
 	if !c.waitConnected() {
 		return
 	}
-	clock := mediaClock{epoch: c.cfg.Epoch, rate: 48000}
-	tick := time.NewTicker(20 * time.Millisecond)
+	a := c.newAudioSender(t)
+	tick := time.NewTicker(a.every)
 	defer tick.Stop()
-	frame := opusSilence()
-	var seq uint16
 	for {
 		select {
 		case <-c.ctx.Done():
 			return
 		case <-tick.C:
 		}
-		pkt := rtp.Packet{Header: rtp.Header{Version: 2, Marker: seq == 0, SequenceNumber: seq,
-			Timestamp: clock.stamp(time.Now())}, Payload: frame}
-		seq++
-		if err := t.WriteRTP(&pkt); err != nil {
+		if a.send() != nil {
 			return
 		}
-		c.SentPackets.Add(1)
 	}
 }
 

@@ -135,3 +135,38 @@ func (c mediaClock) delay(ts uint32, now time.Time) float64 {
 	d := int32(cur - ts)
 	return float64(d) * 1000 / float64(c.rate)
 }
+
+// vp8Packetizer splits frames into RTP payloads like Pion's VP8Payloader
+// with a 15-bit picture id, but into one reused buffer: a load generator
+// sends thousands of packets per second and should not allocate for each.
+type vp8Packetizer struct {
+	pictureID uint16
+	buf       []byte
+}
+
+// packetize calls emit for each payload of frame in order; a payload is
+// only valid until emit returns.
+func (p *vp8Packetizer) packetize(mtu int, frame []byte, emit func(payload []byte, last bool) error) error {
+	const hdr = 4 // descriptor, X byte, two picture id bytes
+	if cap(p.buf) < mtu {
+		p.buf = make([]byte, mtu)
+	}
+	frag := mtu - hdr
+	for off := 0; off < len(frame); off += frag {
+		n := min(frag, len(frame)-off)
+		out := p.buf[:hdr+n]
+		out[0] = 0x80 // X: extensions follow
+		if off == 0 {
+			out[0] |= 0x10 // S: start of the frame's first partition
+		}
+		out[1] = 0x80 // I: picture id present
+		out[2] = 0x80 | byte(p.pictureID>>8&0x7f)
+		out[3] = byte(p.pictureID)
+		copy(out[hdr:], frame[off:off+n])
+		if err := emit(out, off+n == len(frame)); err != nil {
+			return err
+		}
+	}
+	p.pictureID = (p.pictureID + 1) & 0x7fff
+	return nil
+}

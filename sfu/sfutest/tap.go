@@ -14,9 +14,10 @@ import (
 // its socket instead of in Pion's receive path. SRTP leaves the RTP header
 // in the clear, and sequence number, timestamp and SSRC are all the
 // statistics need; decrypting, buffering and four goroutine hand-offs per
-// packet would only take CPU from the SFU under test. Latency is then taken
-// when the datagram leaves the kernel, so it no longer includes the
-// receiving client's stack (it still includes the sender's).
+// packet would only take CPU from the SFU under test. Latency ends when the
+// datagram arrived at the receiving socket (kernel timestamp where
+// available), so it no longer includes the receiving client's stack; it
+// still includes the sender's.
 
 // opusPT is the payload type Pion's default codecs give Opus; the SFU
 // rewrites payload types to the subscriber's, so this tells audio from video.
@@ -34,20 +35,23 @@ func (n tapNet) ListenUDP(network string, laddr *net.UDPAddr) (transport.UDPConn
 	if err != nil {
 		return nil, err
 	}
-	return &tapConn{UDPConn: conn, c: n.c}, nil
+	t := &tapConn{UDPConn: conn, c: n.c}
+	t.rx.enable(conn)
+	return t, nil
 }
 
 // tapConn implements ICE's allocation-free AddrPortReaderWriter as well as
 // net.PacketConn, so ICE reads through it either way.
 type tapConn struct {
 	*net.UDPConn
-	c *Client
+	c  *Client
+	rx rxClock // used by ICE's one reading goroutine
 }
 
 func (t *tapConn) ReadFromAddrPort(b []byte) (int, netip.AddrPort, error) {
 	for {
-		n, addr, err := t.UDPConn.ReadFromUDPAddrPort(b)
-		if err != nil || !t.c.countRTP(b[:n], time.Now()) {
+		n, addr, at, err := t.rx.read(t.UDPConn, b)
+		if err != nil || !t.c.countRTP(b[:n], at) {
 			return n, addr, err
 		}
 	}

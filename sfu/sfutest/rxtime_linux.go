@@ -1,0 +1,57 @@
+package sfutest
+
+import (
+	"net"
+	"net/netip"
+	"syscall"
+	"time"
+	"unsafe"
+)
+
+// rxClock takes each datagram's arrival time from the kernel
+// (SO_TIMESTAMPNS) rather than from when the reading goroutine got to it,
+// so that latency figures do not include the load generator's own
+// scheduling delays. The kernel stamps with the wall clock; mediaClock
+// compares it with the sender's stamp through the shared epoch.
+type rxClock struct {
+	on  bool
+	oob [64]byte
+}
+
+func (r *rxClock) enable(c *net.UDPConn) {
+	raw, err := c.SyscallConn()
+	if err != nil {
+		return
+	}
+	_ = raw.Control(func(fd uintptr) {
+		r.on = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_TIMESTAMPNS, 1) == nil
+	})
+}
+
+// read reads one datagram and its arrival time (now if the kernel gave none).
+func (r *rxClock) read(c *net.UDPConn, b []byte) (int, netip.AddrPort, time.Time, error) {
+	if !r.on {
+		n, addr, err := c.ReadFromUDPAddrPort(b)
+		return n, addr, time.Now(), err
+	}
+	n, oobn, _, addr, err := c.ReadMsgUDPAddrPort(b, r.oob[:])
+	if err != nil {
+		return n, addr, time.Time{}, err
+	}
+	return n, addr, arrival(r.oob[:oobn]), nil
+}
+
+func arrival(oob []byte) time.Time {
+	msgs, err := syscall.ParseSocketControlMessage(oob)
+	if err != nil {
+		return time.Now()
+	}
+	for _, m := range msgs {
+		if m.Header.Level == syscall.SOL_SOCKET && m.Header.Type == syscall.SCM_TIMESTAMPNS &&
+			len(m.Data) >= int(unsafe.Sizeof(syscall.Timespec{})) {
+			ts := (*syscall.Timespec)(unsafe.Pointer(&m.Data[0]))
+			return time.Unix(ts.Unix())
+		}
+	}
+	return time.Now()
+}
