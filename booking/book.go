@@ -64,10 +64,21 @@ func (o *Office) slots(ctx context.Context, svc Service, from, to Date) ([]Slot,
 // grid computes (or takes from the cache) the full slot grid from..to.
 // The returned slice is shared with the cache: never modify it.
 func (o *Office) grid(ctx context.Context, svc Service, from, to Date) ([]Slot, error) {
-	if cached, ok := o.cache.get(svc.ID, from, to); ok {
+	key := flightKey{svc.ID, from, to}
+	cached, stale, ok := o.cache.get(svc.ID, from, to)
+	if ok && stale && o.cache.startRefresh(key) {
+		// Serve what we have; refresh once, detached from this request.
+		go func() {
+			defer o.cache.endRefresh(key)
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+			defer cancel()
+			_, _ = o.cache.share(key, func() ([]Slot, error) { return o.computeGrid(rctx, svc, from, to) })
+		}()
+	}
+	if ok {
 		return cached, nil
 	}
-	return o.cache.share(flightKey{svc.ID, from, to}, func() ([]Slot, error) {
+	return o.cache.share(key, func() ([]Slot, error) {
 		return o.computeGrid(ctx, svc, from, to)
 	})
 }
@@ -98,7 +109,7 @@ func (o *Office) computeGrid(ctx context.Context, svc Service, from, to Date) ([
 		from: from, to: to, loc: loc,
 		latest: to.AddDays(2).At(0, loc), // everything in range; slots() filters by now
 	})
-	o.cache.put(svc.ID, from, to, stamp, slots, loc)
+	o.cache.put(svc.ID, svc.Step(), from, to, stamp, slots, loc)
 	return slots, nil
 }
 
@@ -297,10 +308,12 @@ func (o *Office) Book(ctx context.Context, r BookingRequest) (BookingResult, err
 				fmt.Sprintf("confirmation:%d", a.ID))
 		},
 	}, o.pickClerk)
-	// Booked or found taken: either way the cached grid of that day is stale.
-	if err == nil {
-		o.cache.booked(day, stored.ClerkID)
-	} else {
+	switch {
+	case err == nil:
+		o.cache.booked(day, stored.ClerkID, stored.Start, stored.BusyUntil)
+	case errors.Is(err, ErrSlotTaken):
+		// The grid promised a free clerk the database did not have: it is
+		// stale (a booking by another server process).
 		o.cache.invalidateDay(day)
 	}
 	if err != nil {
@@ -325,7 +338,7 @@ func (o *Office) slotAt(ctx context.Context, svc Service, start time.Time) (Slot
 	// who is free is decided by Reserve under lock. A cached grid also
 	// answers "taken" without a write transaction.
 	day := DateOf(start)
-	if grid, cached := o.cache.get(svc.ID, day, day); cached {
+	if grid, _, cached := o.cache.get(svc.ID, day, day); cached {
 		for _, s := range grid {
 			if s.Start.Equal(start) {
 				if s.Available == 0 {

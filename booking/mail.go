@@ -90,17 +90,16 @@ type OutboxStats struct {
 // sealPurposeMail binds sealed mail payloads to their use.
 const sealPurposeMail = "mail"
 
-// composeMail renders d and seals it into an outbox entry. Without a
-// renderer (tests of other rules) nothing is queued.
+// composeMail seals d into an outbox entry; the mail is rendered when it is
+// delivered. Without a renderer (tests of other rules) nothing is queued.
 func (o *Office) composeMail(d MailData, dedup string) ([]OutboxEntry, error) {
 	if o.opt.Mailer == nil || o.opt.Sealer == nil || d.To == "" {
 		return nil, nil
 	}
-	m, err := o.opt.Mailer.Render(d)
-	if err != nil {
-		return nil, fmt.Errorf("booking: render %s mail: %w", d.Kind, err)
-	}
-	raw, err := json.Marshal(m)
+	// The outbox keeps what to say, sealed; the delivery job renders it
+	// (OpenMail). Rendering is the costly part and would otherwise run
+	// inside the booking transaction, holding up every other booking.
+	raw, err := json.Marshal(d)
 	if err != nil {
 		return nil, fmt.Errorf("booking: encode mail: %w", err)
 	}
@@ -112,18 +111,22 @@ func (o *Office) composeMail(d MailData, dedup string) ([]OutboxEntry, error) {
 		RecipientMasked: MaskEmail(d.To), Payload: sealed, CreatedAt: o.now()}}, nil
 }
 
-// OpenMail decrypts an outbox payload.
+// OpenMail decrypts an outbox payload and renders the mail it describes.
 func (o *Office) OpenMail(m OutboxMessage) (Mail, error) {
-	if o.opt.Sealer == nil {
-		return Mail{}, fmt.Errorf("booking: no secret key to open mail %d", m.ID)
+	if o.opt.Sealer == nil || o.opt.Mailer == nil {
+		return Mail{}, fmt.Errorf("booking: no secret key or renderer to open mail %d", m.ID)
 	}
 	raw, err := o.opt.Sealer.Open(sealPurposeMail, m.Payload)
 	if err != nil {
 		return Mail{}, fmt.Errorf("booking: mail %d: %w", m.ID, err)
 	}
-	var out Mail
-	if err := json.Unmarshal(raw, &out); err != nil {
+	var d MailData
+	if err := json.Unmarshal(raw, &d); err != nil {
 		return Mail{}, fmt.Errorf("booking: mail %d: %w", m.ID, err)
+	}
+	out, err := o.opt.Mailer.Render(d)
+	if err != nil {
+		return Mail{}, fmt.Errorf("booking: render %s mail %d: %w", d.Kind, m.ID, err)
 	}
 	return out, nil
 }

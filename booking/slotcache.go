@@ -28,6 +28,8 @@ type slotCache struct {
 	// range, so a burst of listings during a booking rush (which keeps
 	// invalidating the day) costs one database read at a time, not one each.
 	flights map[flightKey]*flight
+	// refreshing marks keys with a background refresh under way.
+	refreshing map[flightKey]bool
 }
 
 type flightKey struct {
@@ -65,7 +67,8 @@ type slotKey struct {
 
 type slotEntry struct {
 	slots   []Slot
-	expires time.Time // wall clock, independent of the office's injected clock
+	step    time.Duration // the service's duration plus buffer
+	expires time.Time     // wall clock, independent of the office's injected clock
 }
 
 // cacheStamp captures the generations before a computation reads the database.
@@ -75,15 +78,18 @@ type cacheStamp struct {
 }
 
 func newSlotCache(ttl time.Duration) *slotCache {
-	return &slotCache{ttl: ttl, gen: map[Date]uint64{}, entries: map[slotKey]slotEntry{}, hours: map[int64]hoursEntry{}, services: map[int64]serviceEntry{}, loads: map[Date]loadsEntry{}, flights: map[flightKey]*flight{}}
+	return &slotCache{ttl: ttl, gen: map[Date]uint64{}, entries: map[slotKey]slotEntry{}, hours: map[int64]hoursEntry{}, services: map[int64]serviceEntry{}, loads: map[Date]loadsEntry{}, flights: map[flightKey]*flight{}, refreshing: map[flightKey]bool{}}
 }
 
 func (c *slotCache) enabled() bool { return c != nil && c.ttl > 0 }
 
-// get returns the cached grid of every day in from..to, or false if any is missing.
-func (c *slotCache) get(service int64, from, to Date) ([]Slot, bool) {
+// get returns the cached grid of every day in from..to, or false if any is
+// missing. stale reports that some day is past its TTL (but within a second
+// TTL of grace): the caller serves it and has it recomputed in the
+// background, so a rush never waits on an expiry.
+func (c *slotCache) get(service int64, from, to Date) (slots []Slot, stale, ok bool) {
 	if !c.enabled() {
-		return nil, false
+		return nil, false, false
 	}
 	now := time.Now()
 	c.mu.Lock()
@@ -91,12 +97,13 @@ func (c *slotCache) get(service int64, from, to Date) ([]Slot, bool) {
 	var out []Slot
 	for d := from; !to.Before(d); d = d.AddDays(1) {
 		e, ok := c.entries[slotKey{service, d}]
-		if !ok || now.After(e.expires) {
-			return nil, false
+		if !ok || now.After(e.expires.Add(c.ttl)) {
+			return nil, false, false
 		}
+		stale = stale || now.After(e.expires)
 		out = append(out, e.slots...)
 	}
-	return out, true
+	return out, stale, true
 }
 
 func (c *slotCache) stamp(from, to Date) cacheStamp {
@@ -114,7 +121,7 @@ func (c *slotCache) stamp(from, to Date) cacheStamp {
 
 // put stores a computed grid of from..to, split by day, unless the data it
 // was computed from has been invalidated meanwhile.
-func (c *slotCache) put(service int64, from, to Date, st cacheStamp, slots []Slot, loc *time.Location) {
+func (c *slotCache) put(service int64, step time.Duration, from, to Date, st cacheStamp, slots []Slot, loc *time.Location) {
 	if !c.enabled() {
 		return
 	}
@@ -136,7 +143,7 @@ func (c *slotCache) put(service int64, from, to Date, st cacheStamp, slots []Slo
 		if c.gen[d] != st.days[d] {
 			continue
 		}
-		c.entries[slotKey{service, d}] = slotEntry{slots: byDay[d], expires: expires}
+		c.entries[slotKey{service, d}] = slotEntry{slots: byDay[d], step: step, expires: expires}
 	}
 }
 
@@ -152,15 +159,23 @@ func (c *slotCache) invalidateDay(d Date) {
 	delete(c.loads, d)
 }
 
-// booked records a new appointment of clerk on day d: the grids of the day
-// are stale, the cached loads just grow by one.
-func (c *slotCache) booked(d Date, clerk int64) {
+// booked records a new appointment of clerk on day d, busy over
+// [start, busyUntil): every cached grid of the day loses that clerk at the
+// starts the span overlaps (what a recomputation would find, without the
+// database), and the cached loads grow by one. Entries are replaced, never
+// modified, because readers may hold the old slices.
+func (c *slotCache) booked(d Date, clerk int64, start, busyUntil time.Time) {
 	if !c.enabled() {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.dropGrids(d)
+	c.gen[d]++ // a computation running now may not have seen the booking
+	for k, e := range c.entries {
+		if k.day == d {
+			c.entries[k] = slotEntry{slots: withoutClerk(e.slots, e.step, clerk, start, busyUntil), step: e.step, expires: e.expires}
+		}
+	}
 	if e, ok := c.loads[d]; ok {
 		next := make(map[int64]int, len(e.byClerk)+1)
 		for k, v := range e.byClerk {
@@ -169,6 +184,27 @@ func (c *slotCache) booked(d Date, clerk int64) {
 		next[clerk]++
 		c.loads[d] = loadsEntry{byClerk: next, expires: e.expires}
 	}
+}
+
+// withoutClerk copies slots, taking clerk out of the free ones wherever
+// [slot start, slot start + step) overlaps [start, end).
+func withoutClerk(slots []Slot, step time.Duration, clerk int64, start, end time.Time) []Slot {
+	out := make([]Slot, len(slots))
+	copy(out, slots)
+	for i := range out {
+		s := &out[i]
+		if !s.Start.Before(end) || !start.Before(s.Start.Add(step)) || !containsID(s.free, clerk) {
+			continue
+		}
+		free := make([]int64, 0, len(s.free)-1)
+		for _, id := range s.free {
+			if id != clerk {
+				free = append(free, id)
+			}
+		}
+		s.free, s.Available = free, len(free)
+	}
+	return out
 }
 
 // dropGrids forgets the grids of day d; callers hold mu.
@@ -301,4 +337,21 @@ func (c *slotCache) inFlight() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.flights)
+}
+
+// startRefresh claims the background refresh of k; false if one runs.
+func (c *slotCache) startRefresh(k flightKey) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.refreshing[k] {
+		return false
+	}
+	c.refreshing[k] = true
+	return true
+}
+
+func (c *slotCache) endRefresh(k flightKey) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.refreshing, k)
 }

@@ -13,6 +13,9 @@ type Slot struct {
 	// Clerks offer this start (their hours contain it and they are not
 	// closed), free or not; the store re-checks freedom under lock.
 	Clerks []int64
+	// free are the Clerks without an overlapping appointment; the cache
+	// updates them in place of a recomputation when a booking is made.
+	free []int64
 }
 
 // slotInput is what a slot computation reads; gathered by Office.
@@ -80,6 +83,7 @@ func computeSlots(in slotInput) []Slot {
 				s.Clerks = append(s.Clerks, h.ClerkID)
 				if isFree(busyBy[h.ClerkID], start, start.Add(step)) {
 					s.Available++
+					s.free = append(s.free, h.ClerkID)
 				}
 			}
 		}

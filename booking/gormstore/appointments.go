@@ -24,11 +24,12 @@ func (s *Store) BusyIntervals(ctx context.Context, clerkIDs []int64, from, to ti
 	if len(clerkIDs) == 0 {
 		return nil, nil
 	}
-	var rows []appointmentRow
-	err := s.read(ctx).Select("clerk_id, start_unix, busy_until_unix").
+	// A small row type: a busy day has thousands of these.
+	var rows []struct{ ClerkID, StartUnix, BusyUntilUnix int64 }
+	err := s.read(ctx).Model(&appointmentRow{}).Select("clerk_id, start_unix, busy_until_unix").
 		Where("clerk_id IN ? AND status = ? AND start_unix < ? AND start_unix > ? AND busy_until_unix > ?",
 			clerkIDs, booking.StatusBooked, to.Unix(), from.Add(-booking.MaxBusySpan).Unix(), from.Unix()).
-		Find(&rows).Error
+		Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("gormstore: busy: %w", err)
 	}

@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"gorm.io/driver/postgres"
@@ -29,12 +28,12 @@ type Store struct {
 	wdb      *gorm.DB // writes
 	postgres bool
 
-	// SQLite only: every write runs on one pinned connection, one
-	// transaction at a time (wmu), so prepared statements are cached on
-	// that connection instead of being prepared anew in each transaction.
-	wmu   sync.Mutex
-	wconn *sql.Conn
-	wpool *sql.DB
+	// SQLite only: every write runs on one pinned connection (so prepared
+	// statements stay cached on it) through the group-commit writer.
+	writer      *groupWriter
+	checkpoints *checkpointer
+	wconn       *sql.Conn
+	wpool       *sql.DB
 }
 
 var _ booking.Store = (*Store)(nil)
@@ -66,6 +65,10 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
 		if s.db, err = openPool(sqlite.Open(path), 8); err != nil {
 			_ = s.Close()
 			return nil, err
+		}
+		if err := s.startCheckpointer(); err != nil {
+			_ = s.Close()
+			return nil, fmt.Errorf("gormstore: checkpointer: %w", err)
 		}
 	}
 	if err := s.Ping(ctx); err != nil {
@@ -110,6 +113,7 @@ func (s *Store) pinWriter(ctx context.Context, dsn string) error {
 		return fmt.Errorf("gormstore: open writer: %w", err)
 	}
 	s.wpool, s.wconn, s.wdb = pool, conn, db
+	s.writer = newGroupWriter(db)
 	return nil
 }
 
@@ -159,7 +163,11 @@ func sqliteDSN(path string) (string, error) {
 // Close closes the database connections.
 func (s *Store) Close() error {
 	var errs []error
+	if s.checkpoints != nil {
+		s.checkpoints.stop()
+	}
 	if s.wconn != nil {
+		s.writer.close()
 		errs = append(errs, s.wconn.Close(), s.wpool.Close())
 	}
 	if s.db != nil {
@@ -188,34 +196,13 @@ func (s *Store) DB() *gorm.DB { return s.db }
 // read is the handle for queries outside a transaction.
 func (s *Store) read(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
 
-// write runs fn in a transaction. On SQLite it is BEGIN IMMEDIATE on the
-// pinned connection: the database's write lock is held from the first
-// statement to COMMIT.
+// write runs fn in a transaction: on PostgreSQL a plain one, on SQLite a
+// savepoint in the group-commit writer's transaction (see writer.go).
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	if s.wconn == nil {
+	if s.writer == nil {
 		return s.wdb.WithContext(ctx).Transaction(fn)
 	}
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	db := s.wdb.WithContext(ctx)
-	if err := db.Exec("BEGIN IMMEDIATE").Error; err != nil {
-		return fmt.Errorf("gormstore: begin: %w", err)
-	}
-	if err := fn(db); err != nil {
-		// Roll back even when ctx is done, or the connection stays in a transaction.
-		if rb := s.wdb.Exec("ROLLBACK").Error; rb != nil {
-			return errors.Join(err, fmt.Errorf("gormstore: rollback: %w", rb))
-		}
-		return err
-	}
-	if err := s.wdb.Exec("COMMIT").Error; err != nil {
-		_ = s.wdb.Exec("ROLLBACK").Error
-		return fmt.Errorf("gormstore: commit: %w", err)
-	}
-	return nil
+	return s.writer.do(ctx, fn)
 }
 
 // mapErr turns gorm errors into booking sentinels.
