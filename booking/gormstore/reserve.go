@@ -3,6 +3,7 @@ package gormstore
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -25,12 +26,8 @@ import (
 func (s *Store) Reserve(ctx context.Context, r booking.Reservation, pick booking.Picker) (booking.Appointment, error) {
 	a := r.Appointment
 	var out booking.Appointment
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		clerks, err := s.lockCandidates(tx, r.Candidates, a.CitizenEmail)
-		if err != nil {
-			return err
-		}
-		view, err := buildView(tx, clerks, r, 0)
+	write := func(tx *gorm.DB) error {
+		view, err := s.reserveView(tx, r)
 		if err != nil {
 			return err
 		}
@@ -58,11 +55,32 @@ func (s *Store) Reserve(ctx context.Context, r booking.Reservation, pick booking
 		}
 		out = a
 		return nil
-	})
+	}
+	var err error
+	for attempt := 0; attempt < claimAttempts; attempt++ {
+		if err = s.write(ctx, write); !errors.Is(err, errClerksBusyLocking) {
+			break
+		}
+	}
+	if errors.Is(err, errClerksBusyLocking) {
+		err = booking.ErrSlotTaken
+	}
 	if err != nil {
 		return booking.Appointment{}, fmt.Errorf("gormstore: reserve: %w", mapErr(err))
 	}
 	return out, nil
+}
+
+// reserveView locks what the booking needs and reports the candidates.
+func (s *Store) reserveView(tx *gorm.DB, r booking.Reservation) (booking.ReserveView, error) {
+	if s.postgres && r.Loads != nil {
+		return s.claimFreeClerk(tx, r)
+	}
+	clerks, err := s.lockCandidates(tx, r.Candidates, r.Appointment.CitizenEmail)
+	if err != nil {
+		return booking.ReserveView{}, err
+	}
+	return buildView(tx, clerks, r, 0)
 }
 
 // recordOnCase finishes a booking or rebooking inside its transaction: the
