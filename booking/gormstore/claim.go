@@ -1,7 +1,6 @@
 package gormstore
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -34,21 +33,13 @@ func (s *Store) claimFreeClerk(tx *gorm.DB, r booking.Reservation) (booking.Rese
 	if err := tx.Exec("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", a.CitizenEmail).Error; err != nil {
 		return view, fmt.Errorf("lock e-mail: %w", err)
 	}
-	var open int64
-	if err := tx.Model(&appointmentRow{}).
-		Where("citizen_email = ? AND status = ? AND start_unix > ?", a.CitizenEmail, booking.StatusBooked, r.Now.Unix()).
-		Count(&open).Error; err != nil {
-		return view, fmt.Errorf("count e-mail: %w", err)
+	open, err := openBookings(tx, a.CitizenEmail, r.Now)
+	if err != nil {
+		return view, err
 	}
-	view.OpenBookingsForEmail = int(open)
+	view.OpenBookingsForEmail = open
 
-	order := slices.Clone(r.Candidates)
-	slices.SortFunc(order, func(x, y int64) int {
-		if c := cmp.Compare(r.Loads[x], r.Loads[y]); c != 0 {
-			return c
-		}
-		return cmp.Compare(x, y)
-	})
+	order := preferenceOrder(r.Candidates, r.Loads)
 	overlapping := func(ids []int64) ([]int64, error) {
 		var busy []int64
 		err := tx.Model(&appointmentRow{}).

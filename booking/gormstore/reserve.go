@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -120,13 +121,11 @@ func (s *Store) lockCandidates(tx *gorm.DB, candidates []int64, email string) ([
 func buildView(tx *gorm.DB, clerks []int64, r booking.Reservation, exclude int64) (booking.ReserveView, error) {
 	a := r.Appointment
 	var view booking.ReserveView
-	var open int64
-	if err := tx.Model(&appointmentRow{}).
-		Where("citizen_email = ? AND status = ? AND start_unix > ?", a.CitizenEmail, booking.StatusBooked, r.Now.Unix()).
-		Count(&open).Error; err != nil {
-		return view, fmt.Errorf("count e-mail: %w", err)
+	open, err := openBookings(tx, a.CitizenEmail, r.Now)
+	if err != nil {
+		return view, err
 	}
-	view.OpenBookingsForEmail = int(open)
+	view.OpenBookingsForEmail = open
 	if len(clerks) == 0 {
 		return view, nil
 	}
@@ -176,13 +175,7 @@ func buildView(tx *gorm.DB, clerks []int64, r booking.Reservation, exclude int64
 // instead of a scan over every candidate. The view holds the checked ones.
 func firstFree(tx *gorm.DB, view booking.ReserveView, clerks []int64, r booking.Reservation, exclude int64) (booking.ReserveView, error) {
 	a := r.Appointment
-	order := slices.Clone(clerks)
-	slices.SortFunc(order, func(x, y int64) int {
-		if c := cmp.Compare(r.Loads[x], r.Loads[y]); c != 0 {
-			return c
-		}
-		return cmp.Compare(x, y)
-	})
+	order := preferenceOrder(clerks, r.Loads)
 	const batch = 8
 	for len(order) > 0 {
 		ids := order[:min(batch, len(order))]
@@ -205,4 +198,28 @@ func firstFree(tx *gorm.DB, view booking.ReserveView, clerks []int64, r booking.
 		}
 	}
 	return view, nil
+}
+
+// openBookings counts the booked, not yet started appointments of an address.
+func openBookings(tx *gorm.DB, email string, now time.Time) (int, error) {
+	var n int64
+	if err := tx.Model(&appointmentRow{}).
+		Where("citizen_email = ? AND status = ? AND start_unix > ?", email, booking.StatusBooked, now.Unix()).
+		Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count e-mail: %w", err)
+	}
+	return int(n), nil
+}
+
+// preferenceOrder sorts candidates as the picker prefers them: fewest
+// appointments that day first, then lowest ID.
+func preferenceOrder(candidates []int64, loads map[int64]int) []int64 {
+	order := slices.Clone(candidates)
+	slices.SortFunc(order, func(x, y int64) int {
+		if c := cmp.Compare(loads[x], loads[y]); c != 0 {
+			return c
+		}
+		return cmp.Compare(x, y)
+	})
+	return order
 }
