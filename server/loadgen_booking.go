@@ -465,7 +465,10 @@ func (r *rush) bookPhase(ctx context.Context, day booking.Date, rate float64, d 
 			return true
 		}
 	})
-	book.span(start, end)
+	// The first interval only opens the lists (arrivals), so bookings are
+	// counted from the first scheduled one.
+	interval := time.Duration(float64(r.l.clients) / rate * float64(time.Second))
+	book.span(start.Add(interval), end)
 	refresh.span(start, end)
 	return book, refresh
 }
