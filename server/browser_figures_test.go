@@ -18,22 +18,11 @@ func TestJoinTimeFigures(t *testing.T) {
 	const runs = 5
 	env := browserEnv(t, func(c *Config) { c.JoinEarly = 3 * time.Hour })
 	admin := env.login(testAdminEmail)
-	var u, s idJSON
-	admin.mustDo("POST", "/api/v1/admin/users", map[string]any{"email": "clerk@amt.example", "name": "Frau Schmidt",
-		"password": testPassword, "role": "clerk"}, http.StatusCreated, &u)
-	admin.mustDo("POST", "/api/v1/admin/services", map[string]any{"name": "Kurz", "duration_minutes": 10,
-		"horizon_days": 2, "published": true}, http.StatusCreated, &s)
-	for wd := 1; wd <= 7; wd++ {
-		admin.mustDo("POST", "/api/v1/admin/services/"+itoa(s.ID)+"/hours", map[string]any{"clerk_id": u.ID, "weekday": wd,
-			"start": "00:00", "end": "24:00"}, http.StatusCreated, nil)
-	}
-	var slots []slotOut
-	today := time.Now().In(env.cfg.Location())
-	env.client().mustDo("GET", "/api/v1/services/"+itoa(s.ID)+"/slots?from="+today.Format(time.DateOnly)+"&to="+today.AddDate(0, 0, 1).Format(time.DateOnly), nil, 200, &slots)
+	svc, slots := openNow(env, admin)
 	var bookings []bookingOut
 	for i := range runs {
 		var bo bookingOut
-		env.client().mustDo("POST", "/api/v1/bookings", map[string]any{"service_id": s.ID, "start": slots[i].Start,
+		env.client().mustDo("POST", "/api/v1/bookings", map[string]any{"service_id": svc, "start": slots[i].Start,
 			"name": "Bürgerin " + itoa(int64(i)), "email": "b" + itoa(int64(i)) + "@example.org", "consent": true}, http.StatusCreated, &bo)
 		bookings = append(bookings, bo)
 	}

@@ -12,13 +12,13 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/sprechstunde/sprechstunde/sfu/sfutest/chrome"
 )
 
 // Browser tests drive the real pages in headless Chromium with a fake
 // camera and microphone. Chromium and axe-core are required: make test
 // installs both (scripts/install-test-deps.sh); a missing one fails.
-
-const chromiumPath = "/usr/bin/chromium"
 
 // axeTags are the rule sets of WCAG 2.1 level A and AA.
 const axeTags = `["wcag2a","wcag2aa","wcag21a","wcag21aa"]`
@@ -36,28 +36,15 @@ type browser struct {
 
 func newBrowser(t *testing.T, base string) *browser {
 	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Fatalf("chromium is required for the browser tests (make test installs it): %v", err)
+	opts, err := chrome.Options(t.TempDir(), 1280, 900)
+	if err != nil {
+		t.Fatal(err)
 	}
 	dir, _ := moduleRoot(t)
 	axe, err := os.ReadFile(filepath.Join(dir, "node_modules", "axe-core", "axe.min.js"))
 	if err != nil {
 		t.Fatalf("axe-core is required for the accessibility checks (make test installs it with npm): %v", err)
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath),
-		chromedp.NoSandbox,
-		chromedp.Headless,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-		chromedp.Flag("use-fake-device-for-media-stream", true),
-		chromedp.Flag("use-fake-ui-for-media-stream", true),
-		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("allow-loopback-in-peer-connection", true),
-		// Keep chromedp's default list; no mDNS names for the loopback candidates.
-		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,WebRtcHideLocalIpsWithMdns"),
-	)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	root, cancelRoot := chromedp.NewContext(alloc)
 	t.Cleanup(func() { cancelRoot(); cancelAlloc() })

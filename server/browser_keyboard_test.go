@@ -1,7 +1,6 @@
 package server
 
 import (
-	"net/http"
 	"testing"
 
 	"github.com/chromedp/chromedp/kb"
@@ -12,15 +11,7 @@ import (
 func TestBrowserKeyboardOnly(t *testing.T) {
 	env := browserEnv(t, nil)
 	admin := env.login(testAdminEmail)
-	var u, s idJSON
-	admin.mustDo("POST", "/api/v1/admin/users", map[string]any{"email": "clerk@amt.example", "name": "Frau Schmidt",
-		"password": testPassword, "role": "clerk"}, http.StatusCreated, &u)
-	admin.mustDo("POST", "/api/v1/admin/services", map[string]any{"name": "Kurz", "duration_minutes": 10,
-		"horizon_days": 2, "published": true}, http.StatusCreated, &s)
-	for wd := 1; wd <= 7; wd++ {
-		admin.mustDo("POST", "/api/v1/admin/services/"+itoa(s.ID)+"/hours", map[string]any{"clerk_id": u.ID, "weekday": wd,
-			"start": "00:00", "end": "24:00"}, http.StatusCreated, nil)
-	}
+	openNow(env, admin)
 
 	b := newBrowser(t, env.srv.URL)
 	p := b.tab("keyboard")

@@ -216,3 +216,24 @@ func setupOffice(admin *client, clerkEmail string, weekdays []int, start, end st
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// openNow gives a clerk ("Frau Schmidt", clerk@amt.example) round-the-clock
+// hours for a new ten-minute service without notice, so that on real time
+// a slot starts within minutes and its join window is open. It returns the
+// service and its free slots of today and tomorrow.
+func openNow(env *testEnv, admin *client) (serviceID int64, slots []slotOut) {
+	env.t.Helper()
+	var u, s idJSON
+	admin.mustDo("POST", "/api/v1/admin/users", map[string]any{"email": "clerk@amt.example", "name": "Frau Schmidt",
+		"password": testPassword, "role": "clerk"}, http.StatusCreated, &u)
+	admin.mustDo("POST", "/api/v1/admin/services", map[string]any{"name": "Kurz", "duration_minutes": 10,
+		"horizon_days": 2, "published": true}, http.StatusCreated, &s)
+	for wd := 1; wd <= 7; wd++ {
+		admin.mustDo("POST", "/api/v1/admin/services/"+itoa(s.ID)+"/hours", map[string]any{"clerk_id": u.ID, "weekday": wd,
+			"start": "00:00", "end": "24:00"}, http.StatusCreated, nil)
+	}
+	today := time.Now().In(env.cfg.Location())
+	env.client().mustDo("GET", "/api/v1/services/"+itoa(s.ID)+"/slots?from="+today.Format(time.DateOnly)+
+		"&to="+today.AddDate(0, 0, 1).Format(time.DateOnly), nil, http.StatusOK, &slots)
+	return s.ID, slots
+}

@@ -36,21 +36,9 @@ func newRoomFixture(t *testing.T, kind string) *roomFixture {
 	t.Helper()
 	env := newTestEnvClock(t, kind, nil, time.Now)
 	admin := env.login(testAdminEmail)
-	var u, s idJSON
-	admin.mustDo("POST", "/api/v1/admin/users", map[string]any{"email": "clerk@amt.example", "name": "Frau Schmidt",
-		"password": testPassword, "role": "clerk"}, http.StatusCreated, &u)
-	admin.mustDo("POST", "/api/v1/admin/services", map[string]any{"name": "Kurz", "duration_minutes": 10,
-		"horizon_days": 2, "published": true}, http.StatusCreated, &s)
-	for wd := 1; wd <= 7; wd++ {
-		admin.mustDo("POST", "/api/v1/admin/services/"+itoa(s.ID)+"/hours", map[string]any{"clerk_id": u.ID, "weekday": wd,
-			"start": "00:00", "end": "24:00"}, http.StatusCreated, nil)
-	}
-	var slots []slotOut
-	today := time.Now().In(env.cfg.Location()).Format(time.DateOnly)
-	tomorrow := time.Now().In(env.cfg.Location()).AddDate(0, 0, 1).Format(time.DateOnly)
-	env.client().mustDo("GET", "/api/v1/services/"+itoa(s.ID)+"/slots?from="+today+"&to="+tomorrow, nil, 200, &slots)
+	svc, slots := openNow(env, admin)
 	f := &roomFixture{env: env, admin: admin}
-	env.client().mustDo("POST", "/api/v1/bookings", map[string]any{"service_id": s.ID, "start": slots[0].Start,
+	env.client().mustDo("POST", "/api/v1/bookings", map[string]any{"service_id": svc, "start": slots[0].Start,
 		"name": "Erika Mustermann", "email": "erika@example.org", "consent": true}, http.StatusCreated, &f.booking)
 	f.clerk = env.login("clerk@amt.example")
 	return f

@@ -3,7 +3,6 @@ package sfu_test
 import (
 	"context"
 	"net/http"
-	"os"
 	"testing"
 	"time"
 
@@ -11,9 +10,8 @@ import (
 
 	"github.com/sprechstunde/sprechstunde/sfu"
 	"github.com/sprechstunde/sprechstunde/sfu/sfutest"
+	"github.com/sprechstunde/sprechstunde/sfu/sfutest/chrome"
 )
-
-const chromiumPath = "/usr/bin/chromium"
 
 type videoStats struct {
 	FramesDecoded int `json:"framesDecoded"`
@@ -24,8 +22,9 @@ type videoStats struct {
 // through the SFU (clerk auto-admits the citizen) and each decodes the
 // other's video.
 func TestBrowsersExchangeVideo(t *testing.T) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Fatalf("chromium is required for this test (make test installs it): %v", err)
+	opts, err := chrome.Options(t.TempDir(), 640, 480)
+	if err != nil {
+		t.Fatal(err)
 	}
 	cfg := sfutest.LoopbackConfig()
 	auth, rec := sfutest.NewAuthorizer(), sfutest.NewRecorder()
@@ -51,21 +50,6 @@ func TestBrowsersExchangeVideo(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath),
-		chromedp.NoSandbox,
-		chromedp.Headless,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(640, 480),
-		chromedp.Flag("use-fake-device-for-media-stream", true),
-		chromedp.Flag("use-fake-ui-for-media-stream", true),
-		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("allow-loopback-in-peer-connection", true),
-		// Keep chromedp's default list and also stop mDNS host names, which
-		// would send multicast and hide the loopback candidates.
-		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,WebRtcHideLocalIpsWithMdns"),
-	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	defer cancelAlloc()
 	clerkCtx, cancelClerk := chromedp.NewContext(allocCtx)

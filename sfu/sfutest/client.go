@@ -588,33 +588,32 @@ func (c *Client) waitConnected() bool {
 	}
 }
 
+// frameSender sends one media frame per call, every interval.
+type frameSender interface {
+	interval() time.Duration
+	send() error
+}
+
+func (v *videoSender) interval() time.Duration { return v.every }
+func (a *audioSender) interval() time.Duration { return a.every }
+
 func (c *Client) sendVideo(t *webrtc.TrackLocalStaticRTP, src VideoSource) {
-	defer c.wg.Done()
-	if !c.waitConnected() {
-		return
-	}
-	v := c.newVideoSender(t, src)
-	tick := time.NewTicker(v.every)
-	defer tick.Stop()
-	for {
-		select {
-		case <-c.ctx.Done():
-			return
-		case <-tick.C:
-		}
-		if v.send() != nil {
-			return
-		}
-	}
+	c.sendEvery(func() frameSender { return c.newVideoSender(t, src) })
 }
 
 func (c *Client) sendAudio(t *webrtc.TrackLocalStaticRTP) {
+	c.sendEvery(func() frameSender { return c.newAudioSender(t) })
+}
+
+// sendEvery sends frames from the sender made by newSender once the
+// connection is up, until the client closes or a write fails.
+func (c *Client) sendEvery(newSender func() frameSender) {
 	defer c.wg.Done()
 	if !c.waitConnected() {
 		return
 	}
-	a := c.newAudioSender(t)
-	tick := time.NewTicker(a.every)
+	s := newSender()
+	tick := time.NewTicker(s.interval())
 	defer tick.Stop()
 	for {
 		select {
@@ -622,7 +621,7 @@ func (c *Client) sendAudio(t *webrtc.TrackLocalStaticRTP) {
 			return
 		case <-tick.C:
 		}
-		if a.send() != nil {
+		if s.send() != nil {
 			return
 		}
 	}
