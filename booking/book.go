@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -62,25 +63,40 @@ func (o *Office) slots(ctx context.Context, svc Service, from, to Date) ([]Slot,
 }
 
 // grid computes (or takes from the cache) the full slot grid from..to.
-// The returned slice is shared with the cache: never modify it.
+// Days already cached are reused; only the span of missing days is
+// computed. The returned slice may be shared with the cache: never modify it.
 func (o *Office) grid(ctx context.Context, svc Service, from, to Date) ([]Slot, error) {
-	key := flightKey{svc.ID, from, to}
-	cached, stale, ok := o.cache.get(svc.ID, from, to)
-	if ok && stale && o.cache.startRefresh(key) {
-		// Serve what we have; refresh once, detached from this request.
-		go func() {
-			defer o.cache.endRefresh(key)
-			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-			defer cancel()
-			_, _ = o.cache.share(key, func() ([]Slot, error) { return o.computeGrid(rctx, svc, from, to) })
-		}()
+	days, missing, stale := o.cache.days(svc.ID, from, to)
+	lo, hi := -1, -1
+	for i, m := range missing {
+		if m {
+			if lo < 0 {
+				lo = i
+			}
+			hi = i
+		}
 	}
-	if ok {
-		return cached, nil
+	if lo < 0 {
+		key := flightKey{svc.ID, from, to}
+		if stale && o.cache.startRefresh(key) {
+			// Serve what we have; refresh once, detached from this request.
+			go func() {
+				defer o.cache.endRefresh(key)
+				rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+				defer cancel()
+				_, _ = o.cache.share(key, func() ([]Slot, error) { return o.computeGrid(rctx, svc, from, to) })
+			}()
+		}
+		return slices.Concat(days...), nil
 	}
-	return o.cache.share(key, func() ([]Slot, error) {
-		return o.computeGrid(ctx, svc, from, to)
+	mFrom, mTo := from.AddDays(lo), from.AddDays(hi)
+	computed, err := o.cache.share(flightKey{svc.ID, mFrom, mTo}, func() ([]Slot, error) {
+		return o.computeGrid(ctx, svc, mFrom, mTo)
 	})
+	if err != nil || (lo == 0 && hi == len(days)-1) {
+		return computed, err
+	}
+	return slices.Concat(slices.Concat(days[:lo]...), computed, slices.Concat(days[hi+1:]...)), nil
 }
 
 func (o *Office) computeGrid(ctx context.Context, svc Service, from, to Date) ([]Slot, error) {
@@ -299,6 +315,7 @@ func (o *Office) Book(ctx context.Context, r BookingRequest) (BookingResult, err
 		Loads:       loads,
 		Appointment: appt,
 		Candidates:  slot.Clerks,
+		Likely:      slot.free,
 		DayStart:    dayStart,
 		DayEnd:      dayEnd,
 		Now:         now,
@@ -312,9 +329,11 @@ func (o *Office) Book(ctx context.Context, r BookingRequest) (BookingResult, err
 	case err == nil:
 		o.cache.booked(day, stored.ClerkID, stored.Start, stored.BusyUntil)
 	case errors.Is(err, ErrSlotTaken):
-		// The grid promised a free clerk the database did not have: it is
-		// stale (a booking by another server process).
-		o.cache.invalidateDay(day)
+		// The grid promised a free clerk the database did not have: a
+		// concurrent booking took the last one, or another server process
+		// booked. Either way the slot is taken; dropping the whole day
+		// would make every request of a rush recompute it.
+		o.cache.taken(svc.ID, day, slot.Start, slot.Clerks)
 	}
 	if err != nil {
 		return BookingResult{}, fmt.Errorf("booking: reserve %s: %w", r.Start.Format(time.RFC3339), err)

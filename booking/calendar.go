@@ -42,7 +42,21 @@ func (d Date) AddDays(n int) Date {
 }
 
 // Before reports whether d is an earlier day than o.
-func (d Date) Before(o Date) bool { return d.String() < o.String() }
+func (d Date) Before(o Date) bool {
+	if d.Year != o.Year {
+		return d.Year < o.Year
+	}
+	if d.Month != o.Month {
+		return d.Month < o.Month
+	}
+	return d.Day < o.Day
+}
+
+// DaysSince counts the days from o to d (negative when d is earlier).
+func (d Date) DaysSince(o Date) int {
+	noon := func(x Date) time.Time { return time.Date(x.Year, x.Month, x.Day, 12, 0, 0, 0, time.UTC) }
+	return int(noon(d).Sub(noon(o)).Round(24*time.Hour) / (24 * time.Hour))
+}
 
 // ISOWeekday is 1 for Monday through 7 for Sunday.
 func (d Date) ISOWeekday() int {

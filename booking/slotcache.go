@@ -1,6 +1,7 @@
 package booking
 
 import (
+	"slices"
 	"sync"
 	"time"
 )
@@ -18,18 +19,38 @@ type slotCache struct {
 	// gen counts invalidations per day; all counts invalidations of
 	// everything. A computation stores its result only if neither moved
 	// since it started reading, so a slow reader cannot cache old data.
-	gen      map[Date]uint64
-	all      uint64
-	entries  map[slotKey]slotEntry
-	hours    map[int64]hoursEntry // active clerks' opening hours per service
-	services map[int64]serviceEntry
-	loads    map[Date]loadsEntry // booked appointments per clerk and day
+	gen map[Date]uint64
+	all uint64
+	// journal lists the recent bookings in this process, numbered by seq. A computation that overlapped bookings replays those made since
+	// it started instead of being thrown away: under a rush every grid
+	// computation overlaps some booking, and discarding them all would leave
+	// the day uncached exactly when it is busiest. Replaying is idempotent,
+	// so a booking the computation already saw does no harm.
+	seq          uint64
+	journal      []journalEntry
+	journalFloor uint64 // bookings up to this seq were pruned
+	entries      map[slotKey]slotEntry
+	hours        map[int64]hoursEntry // active clerks' opening hours per service
+	services     map[int64]serviceEntry
+	loads        map[Date]loadsEntry // booked appointments per clerk and day
 	// flights shares one computation among concurrent misses of the same
 	// range, so a burst of listings during a booking rush (which keeps
 	// invalidating the day) costs one database read at a time, not one each.
 	flights map[flightKey]*flight
 	// refreshing marks keys with a background refresh under way.
 	refreshing map[flightKey]bool
+}
+
+// journalKeep bounds the journal: a computation older than this cannot
+// replay and is discarded, as before.
+const journalKeep = 10 * time.Second
+
+type journalEntry struct {
+	seq              uint64
+	day              Date
+	clerk            int64
+	start, busyUntil time.Time
+	at               time.Time
 }
 
 type flightKey struct {
@@ -74,6 +95,7 @@ type slotEntry struct {
 // cacheStamp captures the generations before a computation reads the database.
 type cacheStamp struct {
 	all  uint64
+	seq  uint64
 	days map[Date]uint64
 }
 
@@ -106,13 +128,40 @@ func (c *slotCache) get(service int64, from, to Date) (slots []Slot, stale, ok b
 	return out, stale, true
 }
 
+// days returns the cached grid of each day in from..to (nil where a day is
+// missing) and whether any is stale, so a range that is partly cached
+// computes only the days it lacks.
+func (c *slotCache) days(service int64, from, to Date) (days [][]Slot, missing []bool, stale bool) {
+	n := to.DaysSince(from) + 1
+	days, missing = make([][]Slot, n), make([]bool, n)
+	if !c.enabled() {
+		for i := range missing {
+			missing[i] = true
+		}
+		return days, missing, false
+	}
+	now := time.Now()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i := range days {
+		e, ok := c.entries[slotKey{service, from.AddDays(i)}]
+		if !ok || now.After(e.expires.Add(c.ttl)) {
+			missing[i] = true
+			continue
+		}
+		stale = stale || now.After(e.expires)
+		days[i] = e.slots
+	}
+	return days, missing, stale
+}
+
 func (c *slotCache) stamp(from, to Date) cacheStamp {
 	if !c.enabled() {
 		return cacheStamp{}
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	s := cacheStamp{all: c.all, days: map[Date]uint64{}}
+	s := cacheStamp{all: c.all, seq: c.seq, days: map[Date]uint64{}}
 	for d := from; !to.Before(d); d = d.AddDays(1) {
 		s.days[d] = c.gen[d]
 	}
@@ -120,7 +169,8 @@ func (c *slotCache) stamp(from, to Date) cacheStamp {
 }
 
 // put stores a computed grid of from..to, split by day, unless the data it
-// was computed from has been invalidated meanwhile.
+// was computed from has been invalidated meanwhile. Bookings made since st
+// are applied to it first.
 func (c *slotCache) put(service int64, step time.Duration, from, to Date, st cacheStamp, slots []Slot, loc *time.Location) {
 	if !c.enabled() {
 		return
@@ -138,6 +188,14 @@ func (c *slotCache) put(service int64, step time.Duration, from, to Date, st cac
 	}
 	if len(c.entries) > 50_000 { // bound memory under odd access patterns
 		clear(c.entries)
+	}
+	if st.seq < c.journalFloor {
+		return // bookings it missed are no longer known
+	}
+	for _, j := range c.journal {
+		if j.seq > st.seq && byDay[j.day] != nil {
+			byDay[j.day] = withoutClerk(byDay[j.day], step, j.clerk, j.start, j.busyUntil)
+		}
 	}
 	for d := from; !to.Before(d); d = d.AddDays(1) {
 		if c.gen[d] != st.days[d] {
@@ -168,9 +226,16 @@ func (c *slotCache) booked(d Date, clerk int64, start, busyUntil time.Time) {
 	if !c.enabled() {
 		return
 	}
+	now := time.Now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.gen[d]++ // a computation running now may not have seen the booking
+	c.seq++
+	drop := 0
+	for drop < len(c.journal) && now.Sub(c.journal[drop].at) > journalKeep {
+		c.journalFloor = c.journal[drop].seq
+		drop++
+	}
+	c.journal = append(c.journal[drop:], journalEntry{seq: c.seq, day: d, clerk: clerk, start: start, busyUntil: busyUntil, at: now})
 	for k, e := range c.entries {
 		if k.day == d {
 			c.entries[k] = slotEntry{slots: withoutClerk(e.slots, e.step, clerk, start, busyUntil), step: e.step, expires: e.expires}
@@ -184,6 +249,33 @@ func (c *slotCache) booked(d Date, clerk int64, start, busyUntil time.Time) {
 		next[clerk]++
 		c.loads[d] = loadsEntry{byClerk: next, expires: e.expires}
 	}
+}
+
+// taken records that none of clerks is free at start for service: the
+// database said so when a booking for that start failed. Only that slot of
+// that service is certain; the rest of the day stays (the TTL bounds what
+// another server process may have changed).
+func (c *slotCache) taken(service int64, d Date, start time.Time, clerks []int64) {
+	if !c.enabled() {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	k := slotKey{service, d}
+	e, ok := c.entries[k]
+	if !ok {
+		return
+	}
+	slots := slices.Clone(e.slots)
+	for i := range slots {
+		s := &slots[i]
+		if !s.Start.Equal(start) {
+			continue
+		}
+		s.free = slices.DeleteFunc(slices.Clone(s.free), func(id int64) bool { return slices.Contains(clerks, id) })
+		s.Available = len(s.free)
+	}
+	c.entries[k] = slotEntry{slots: slots, step: e.step, expires: e.expires}
 }
 
 // withoutClerk copies slots, taking clerk out of the free ones wherever
@@ -209,7 +301,7 @@ func withoutClerk(slots []Slot, step time.Duration, clerk int64, start, end time
 
 // dropGrids forgets the grids of day d; callers hold mu.
 func (c *slotCache) dropGrids(d Date) {
-	c.gen[d]++
+	c.gen[d]++ // computations that started before cannot be stored
 	for k := range c.entries {
 		if k.day == d {
 			delete(c.entries, k)

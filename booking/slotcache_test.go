@@ -10,17 +10,23 @@ import (
 
 func TestSlotCache(t *testing.T) {
 	day := Date{2026, 3, 30}
-	slot := []Slot{{Start: day.At(540, time.UTC), Available: 1}}
+	slot := []Slot{{Start: day.At(540, time.UTC), Clerks: []int64{1, 2}, free: []int64{1, 2}, Available: 2}}
+	book := func(clerk int64, d Date) func(c *slotCache) {
+		return func(c *slotCache) { c.booked(d, clerk, d.At(540, time.UTC), d.At(570, time.UTC)) }
+	}
 	tests := []struct {
-		name    string
-		between func(c *slotCache) // runs between stamp and put
-		want    bool               // cached afterwards
+		name      string
+		between   func(c *slotCache) // runs between stamp and put
+		want      bool               // cached afterwards
+		available int                // at 09:00 when cached
 	}{
-		{"stored when nothing changed", func(*slotCache) {}, true},
-		{"not stored when the day was written meanwhile", func(c *slotCache) { c.invalidateDay(day) }, false},
-		{"not stored when a booking was made meanwhile", func(c *slotCache) { c.booked(day, 1, day.At(540, time.UTC), day.At(570, time.UTC)) }, false},
-		{"not stored when the schedule changed meanwhile", func(c *slotCache) { c.invalidateAll() }, false},
-		{"other days do not matter", func(c *slotCache) { c.invalidateDay(day.AddDays(1)) }, true},
+		{"stored when nothing changed", func(*slotCache) {}, true, 2},
+		{"not stored when the day was written meanwhile", func(c *slotCache) { c.invalidateDay(day) }, false, 0},
+		{"stored with the bookings made meanwhile applied", func(c *slotCache) { book(1, day)(c); book(2, day)(c) }, true, 0},
+		{"a booking the computation already saw counts once", func(c *slotCache) { book(1, day)(c); book(1, day)(c) }, true, 1},
+		{"bookings of other days do not apply", book(1, day.AddDays(1)), true, 2},
+		{"not stored when the schedule changed meanwhile", func(c *slotCache) { c.invalidateAll() }, false, 0},
+		{"other days do not matter", func(c *slotCache) { c.invalidateDay(day.AddDays(1)) }, true, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -28,11 +34,49 @@ func TestSlotCache(t *testing.T) {
 			st := c.stamp(day, day)
 			tt.between(c)
 			c.put(1, 30*time.Minute, day, day, st, slot, time.UTC)
-			if _, _, ok := c.get(1, day, day); ok != tt.want {
+			got, _, ok := c.get(1, day, day)
+			if ok != tt.want {
 				t.Fatalf("cached = %v, want %v", ok, tt.want)
+			}
+			if ok && got[0].Available != tt.available {
+				t.Fatalf("available = %d, want %d", got[0].Available, tt.available)
 			}
 		})
 	}
+	t.Run("a computation older than the journal is not stored", func(t *testing.T) {
+		c := newSlotCache(time.Minute)
+		st := c.stamp(day, day)
+		c.booked(day, 1, day.At(540, time.UTC), day.At(570, time.UTC))
+		c.journal[0].at = time.Now().Add(-2 * journalKeep) // as if long ago
+		c.booked(day, 2, day.At(600, time.UTC), day.At(630, time.UTC))
+		c.put(1, 30*time.Minute, day, day, st, slot, time.UTC)
+		if _, _, ok := c.get(1, day, day); ok {
+			t.Fatal("stored although a booking it missed was pruned from the journal")
+		}
+	})
+	t.Run("taken marks one start of one service", func(t *testing.T) {
+		c := newSlotCache(time.Minute)
+		two := append(slices.Clone(slot), Slot{Start: day.At(570, time.UTC), Clerks: []int64{1, 2}, free: []int64{1, 2}, Available: 2})
+		c.put(1, 30*time.Minute, day, day, c.stamp(day, day), two, time.UTC)
+		c.put(2, 30*time.Minute, day, day, c.stamp(day, day), two, time.UTC)
+		c.taken(1, day, day.At(540, time.UTC), []int64{1, 2})
+		got, _, _ := c.get(1, day, day)
+		other, _, _ := c.get(2, day, day)
+		if got[0].Available != 0 || got[1].Available != 2 || other[0].Available != 2 {
+			t.Fatalf("available: service 1 %d/%d, service 2 %d; want 0/2, 2", got[0].Available, got[1].Available, other[0].Available)
+		}
+		if two[0].Available != 2 {
+			t.Fatal("taken modified a slice readers may hold")
+		}
+	})
+	t.Run("days reports the missing ones", func(t *testing.T) {
+		c := newSlotCache(time.Minute)
+		c.put(1, time.Hour, day.AddDays(1), day.AddDays(1), c.stamp(day.AddDays(1), day.AddDays(1)), nil, time.UTC)
+		_, missing, _ := c.days(1, day, day.AddDays(2))
+		if !slices.Equal(missing, []bool{true, false, true}) {
+			t.Fatalf("missing = %v", missing)
+		}
+	})
 	t.Run("invalidation drops every service of the day", func(t *testing.T) {
 		c := newSlotCache(time.Minute)
 		c.put(1, time.Hour, day, day, c.stamp(day, day), slot, time.UTC)

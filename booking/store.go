@@ -44,9 +44,13 @@ type ScheduleStore interface {
 type Reservation struct {
 	Appointment Appointment // ClerkID, CaseID, CaseNumber and ID are filled in by the store
 	Candidates  []int64     // clerks whose hours offer this slot
-	DayStart    time.Time   // the office day of the start, for each clerk's load
-	DayEnd      time.Time
-	Now         time.Time
+	// Likely, when set, are the candidates the cached grid believes free:
+	// the store checks them first, so a late booking of a nearly full day
+	// does not probe the busy clerks batch by batch.
+	Likely   []int64
+	DayStart time.Time // the office day of the start, for each clerk's load
+	DayEnd   time.Time
+	Now      time.Time
 	// Loads, when set, are the candidates' appointments that day, read
 	// before the transaction: the load only balances work between clerks,
 	// so it need not be read under the lock that guards overlaps. When nil

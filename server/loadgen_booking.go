@@ -37,6 +37,7 @@ type bookingLoad struct {
 	adminEmail    string
 	adminPassword string
 	cpuProfile    string
+	series        time.Duration
 }
 
 func parseBookingLoad(args []string, getenv func(string) string, stderr io.Writer) (bookingLoad, error) {
@@ -54,6 +55,7 @@ func parseBookingLoad(args []string, getenv func(string) string, stderr io.Write
 	fs.DurationVar(&l.saturate, "saturate", 4*time.Second, "length of each closed-loop saturation phase (0 = skip)")
 	fs.StringVar(&l.adminEmail, "admin-email", getenv("SPRECHSTUNDE_ADMIN_EMAIL"), "admin login of -target")
 	fs.StringVar(&l.adminPassword, "admin-password", getenv("SPRECHSTUNDE_ADMIN_PASSWORD"), "admin password of -target")
+	fs.DurationVar(&l.series, "series", 0, "also print p50/p99 per interval of this length (e.g. 250ms), to locate a tail")
 	fs.StringVar(&l.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run (server included when in-process) to this file")
 	if err := fs.Parse(args); err != nil {
 		return l, err
@@ -118,13 +120,17 @@ func loadgenBooking(ctx context.Context, args []string, getenv func(string) stri
 	fmt.Fprintf(stdout, "rush day %s: %d clerks x 60 slots = %d appointments to win\n", r.day, l.clerks, l.clerks*60)
 
 	fmt.Fprintf(stdout, "phase 1, booking rush: %.0f booking req/s offered for %s (latency from the scheduled send time)\n", l.bookRate, l.bookDuration)
+	mark := markCPU()
 	book, refresh := r.bookPhase(ctx, r.day, l.bookRate, l.bookDuration)
 	bs := book.print(stdout)
 	refresh.print(stdout)
+	fmt.Fprintln(stdout, mark.since())
 
 	fmt.Fprintf(stdout, "phase 2, slot listing: %.0f req/s offered for %s\n", l.slotsRate, l.slotsDuration)
+	mark = markCPU()
 	slots := r.slotsPhase(ctx, l.slotsRate, l.slotsDuration)
 	ss := slots.print(stdout)
+	fmt.Fprintln(stdout, mark.since())
 
 	res := bookingLoadResult{
 		Database: databaseName(l.database), Clients: l.clients,
@@ -302,6 +308,12 @@ type rush struct {
 	seq       int
 }
 
+func (r *rush) newLatencies(name string) *latencies {
+	l := newLatencies(name)
+	l.step = r.l.series
+	return l
+}
+
 func (r *rush) nextEmail() string {
 	r.emailSeq.Lock()
 	defer r.emailSeq.Unlock()
@@ -428,7 +440,7 @@ func (r *rush) pace(ctx context.Context, rate float64, d time.Duration,
 // bookPhase runs the paced rush: each client books a random free slot of
 // day as seen in its last listing, refreshing the listing after a 409.
 func (r *rush) bookPhase(ctx context.Context, day booking.Date, rate float64, d time.Duration) (book, refresh *latencies) {
-	book, refresh = newLatencies("POST /bookings (rush)"), newLatencies("GET slots (refresh in rush)")
+	book, refresh = r.newLatencies("POST /bookings (rush)"), r.newLatencies("GET slots (refresh in rush)")
 	start, end := r.pace(ctx, rate, d, func() func(time.Time, func() bool) bool {
 		var free []slotJSON
 		stale, arrived := true, false
@@ -475,7 +487,7 @@ func (r *rush) bookPhase(ctx context.Context, day booking.Date, rate float64, d 
 
 // slotsPhase lists the rush week's slots at a paced rate.
 func (r *rush) slotsPhase(ctx context.Context, rate float64, d time.Duration) *latencies {
-	lat := newLatencies("GET slots (week)")
+	lat := r.newLatencies("GET slots (week)")
 	start, end := r.pace(ctx, rate, d, func() func(time.Time, func() bool) bool {
 		return func(scheduled time.Time, wait func() bool) bool {
 			if !wait() {
@@ -528,7 +540,7 @@ func (r *rush) bookOnce(ctx context.Context, day booking.Date) (func(context.Con
 // closedLoop lets every client send requests back to back for d: the
 // highest throughput, at the cost of queueing latency.
 func (r *rush) closedLoop(ctx context.Context, name string, d time.Duration, do func(context.Context) (int, error)) *latencies {
-	lat := newLatencies(name)
+	lat := r.newLatencies(name)
 	start := time.Now()
 	end := start.Add(d)
 	var wg sync.WaitGroup

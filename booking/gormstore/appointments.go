@@ -24,18 +24,26 @@ func (s *Store) BusyIntervals(ctx context.Context, clerkIDs []int64, from, to ti
 	if len(clerkIDs) == 0 {
 		return nil, nil
 	}
-	// A small row type: a busy day has thousands of these.
-	var rows []struct{ ClerkID, StartUnix, BusyUntilUnix int64 }
-	err := s.read(ctx).Model(&appointmentRow{}).Select("clerk_id, start_unix, busy_until_unix").
+	// A busy day has thousands of these rows: scan them by hand rather
+	// than through gorm's reflection.
+	rows, err := s.read(ctx).Model(&appointmentRow{}).Select("clerk_id, start_unix, busy_until_unix").
 		Where("clerk_id IN ? AND status = ? AND start_unix < ? AND start_unix > ? AND busy_until_unix > ?",
 			clerkIDs, booking.StatusBooked, to.Unix(), from.Add(-booking.MaxBusySpan).Unix(), from.Unix()).
-		Scan(&rows).Error
+		Rows()
 	if err != nil {
 		return nil, fmt.Errorf("gormstore: busy: %w", err)
 	}
-	out := make([]booking.Busy, len(rows))
-	for i, r := range rows {
-		out[i] = booking.Busy{ClerkID: r.ClerkID, Start: fromUnix(r.StartUnix), End: fromUnix(r.BusyUntilUnix)}
+	defer rows.Close()
+	var out []booking.Busy
+	for rows.Next() {
+		var clerk, start, until int64
+		if err := rows.Scan(&clerk, &start, &until); err != nil {
+			return nil, fmt.Errorf("gormstore: busy: %w", err)
+		}
+		out = append(out, booking.Busy{ClerkID: clerk, Start: fromUnix(start), End: fromUnix(until)})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("gormstore: busy: %w", err)
 	}
 	return out, nil
 }

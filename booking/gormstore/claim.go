@@ -39,7 +39,7 @@ func (s *Store) claimFreeClerk(tx *gorm.DB, r booking.Reservation) (booking.Rese
 	}
 	view.OpenBookingsForEmail = open
 
-	order := preferenceOrder(r.Candidates, r.Loads)
+	order := preferenceOrder(r.Candidates, r.Loads, r.Likely)
 	overlapping := func(ids []int64) ([]int64, error) {
 		var busy []int64
 		err := tx.Model(&appointmentRow{}).

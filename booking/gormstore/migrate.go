@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/sprechstunde/sprechstunde/booking"
 )
 
 // migration is one schema step; steps are applied in order, once, each in
@@ -20,6 +23,26 @@ var migrations = []migration{
 	{1, migrateInitial},
 	{2, migrateAsync},
 	{3, migrateDayIndex},
+	{4, migrateBoundedGuard},
+}
+
+// migrateBoundedGuard bounds the SQLite overlap triggers' index scan from
+// below (no appointment is busy longer than booking.MaxBusySpan), so a
+// booking's guard reads the clerk's appointments near its start instead of
+// the clerk's whole history.
+func migrateBoundedGuard(tx *gorm.DB, postgres bool) error {
+	if postgres {
+		return nil // the exclusion constraint uses a GiST index already
+	}
+	for _, q := range append([]string{
+		`DROP TRIGGER IF EXISTS appointments_no_overlap_insert`,
+		`DROP TRIGGER IF EXISTS appointments_no_overlap_update`,
+	}, sqliteOverlapGuard...) {
+		if err := tx.Exec(q).Error; err != nil {
+			return fmt.Errorf("%s: %w", q, err)
+		}
+	}
+	return nil
 }
 
 // migrateDayIndex serves "all appointments of a day" (clerk loads) without
@@ -91,15 +114,22 @@ var postgresOverlapGuard = []string{
 	   WHERE (status = 'booked')`,
 }
 
+// The triggers' lower bound on start_unix (booking.MaxBusySpan) only
+// narrows the index range: an appointment starting earlier cannot reach
+// NEW.start_unix.
 var sqliteOverlapGuard = []string{
 	`CREATE TRIGGER appointments_no_overlap_insert BEFORE INSERT ON appointments
 	 WHEN NEW.status = 'booked' AND EXISTS (SELECT 1 FROM appointments a
 	   WHERE a.clerk_id = NEW.clerk_id AND a.status = 'booked'
-	     AND a.start_unix < NEW.busy_until_unix AND a.busy_until_unix > NEW.start_unix)
+	     AND a.start_unix < NEW.busy_until_unix AND a.start_unix > NEW.start_unix - ` + maxBusySeconds + `
+	     AND a.busy_until_unix > NEW.start_unix)
 	 BEGIN SELECT RAISE(ABORT, 'appointments_no_overlap'); END`,
 	`CREATE TRIGGER appointments_no_overlap_update BEFORE UPDATE OF status, clerk_id, start_unix, busy_until_unix ON appointments
 	 WHEN NEW.status = 'booked' AND EXISTS (SELECT 1 FROM appointments a
 	   WHERE a.id <> NEW.id AND a.clerk_id = NEW.clerk_id AND a.status = 'booked'
-	     AND a.start_unix < NEW.busy_until_unix AND a.busy_until_unix > NEW.start_unix)
+	     AND a.start_unix < NEW.busy_until_unix AND a.start_unix > NEW.start_unix - ` + maxBusySeconds + `
+	     AND a.busy_until_unix > NEW.start_unix)
 	 BEGIN SELECT RAISE(ABORT, 'appointments_no_overlap'); END`,
 }
+
+var maxBusySeconds = strconv.FormatInt(int64(booking.MaxBusySpan/time.Second), 10)

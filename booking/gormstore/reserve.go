@@ -175,10 +175,13 @@ func buildView(tx *gorm.DB, clerks []int64, r booking.Reservation, exclude int64
 // instead of a scan over every candidate. The view holds the checked ones.
 func firstFree(tx *gorm.DB, view booking.ReserveView, clerks []int64, r booking.Reservation, exclude int64) (booking.ReserveView, error) {
 	a := r.Appointment
-	order := preferenceOrder(clerks, r.Loads)
-	const batch = 8
+	order := preferenceOrder(clerks, r.Loads, r.Likely)
+	// The first batch holds every likely free clerk: one query usually
+	// settles it.
+	batch := max(8, len(r.Likely))
 	for len(order) > 0 {
 		ids := order[:min(batch, len(order))]
+		batch = 8
 		order = order[len(ids):]
 		var busy []int64
 		if err := tx.Model(&appointmentRow{}).
@@ -212,10 +215,21 @@ func openBookings(tx *gorm.DB, email string, now time.Time) (int, error) {
 }
 
 // preferenceOrder sorts candidates as the picker prefers them: fewest
-// appointments that day first, then lowest ID.
-func preferenceOrder(candidates []int64, loads map[int64]int) []int64 {
+// appointments that day first, then lowest ID; those the caller believes
+// free (likely) go before all others.
+func preferenceOrder(candidates []int64, loads map[int64]int, likely []int64) []int64 {
+	unlikely := make(map[int64]int, len(candidates))
+	for _, id := range candidates {
+		unlikely[id] = 1
+	}
+	for _, id := range likely {
+		unlikely[id] = 0
+	}
 	order := slices.Clone(candidates)
 	slices.SortFunc(order, func(x, y int64) int {
+		if c := cmp.Compare(unlikely[x], unlikely[y]); c != 0 {
+			return c
+		}
 		if c := cmp.Compare(loads[x], loads[y]); c != 0 {
 			return c
 		}

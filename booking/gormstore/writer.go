@@ -132,7 +132,10 @@ func (w *groupWriter) one(j writeJob) error {
 	if err := w.db.Exec("SAVEPOINT write").Error; err != nil {
 		return fmt.Errorf("gormstore: savepoint: %w", err)
 	}
-	if err := j.fn(w.db.WithContext(j.ctx)); err != nil {
+	// The job's cancellation was checked before it started; once running it
+	// finishes. Without a cancellable context the driver also skips its
+	// per-statement watcher goroutine.
+	if err := j.fn(w.db.WithContext(context.WithoutCancel(j.ctx))); err != nil {
 		if rb := w.db.Exec("ROLLBACK TO write").Error; rb != nil {
 			return errors.Join(err, fmt.Errorf("gormstore: rollback: %w", rb))
 		}
