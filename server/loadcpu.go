@@ -2,11 +2,10 @@ package server
 
 import (
 	"fmt"
-	"os"
-	"strconv"
-	"strings"
 	"syscall"
 	"time"
+
+	"github.com/sprechstunde/sprechstunde/sfu/sfuload"
 )
 
 // cpuMark is a point in time for the CPU figures of one load phase: this
@@ -26,35 +25,10 @@ func markCPU() cpuMark {
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
 		m.process = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
-	m.steal, m.total = machineSteal()
+	if steal, total, err := sfuload.MachineCPU(); err == nil {
+		m.steal, m.total = steal, total
+	}
 	return m
-}
-
-// machineSteal reads the aggregate "cpu" line of /proc/stat (USER_HZ ticks:
-// user nice system idle iowait irq softirq steal ...).
-func machineSteal() (steal, total float64) {
-	b, err := os.ReadFile("/proc/stat")
-	if err != nil {
-		return -1, 0
-	}
-	line, _, _ := strings.Cut(string(b), "\n")
-	f := strings.Fields(line)
-	if len(f) < 9 || f[0] != "cpu" {
-		return -1, 0
-	}
-	for i, v := range f[1:] {
-		n, err := strconv.ParseFloat(v, 64)
-		if err != nil {
-			return -1, 0
-		}
-		if i < 8 { // guest time is already counted in user
-			total += n / 100
-		}
-		if i == 7 {
-			steal = n / 100
-		}
-	}
-	return steal, total
 }
 
 // since describes the CPU use between m and now.

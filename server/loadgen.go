@@ -37,6 +37,7 @@ func loadgenSFU(ctx context.Context, args []string, _ func(string) string, stdou
 	fs.DurationVar(&cfg.Measure, "measure", cfg.Measure, "measuring window per step")
 	fs.DurationVar(&cfg.MaxDuration, "max", cfg.MaxDuration, "time budget for the whole run")
 	fs.BoolVar(&cfg.InProcess, "in-process", false, "run the SFU in this process (figures then include the generator)")
+	fs.IntVar(&cfg.GeneratorNice, "gen-nice", cfg.GeneratorNice, "niceness of the load generator below the SFU child (0 = equal priority)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

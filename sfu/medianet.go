@@ -19,7 +19,7 @@ import (
 // same port, and one ICE-TCP listener.
 type mediaNet struct {
 	ips     []net.IP
-	udp     []*net.UDPConn
+	udp     []*batchConn
 	udpMux  *ice.MultiUDPMuxDefault
 	tcpLn   net.Listener
 	tcpMux  *ice.TCPMuxDefault
@@ -95,7 +95,8 @@ func newMediaNet(cfg Config, log *slog.Logger, pl pionLogs) (_ *mediaNet, err er
 		if err != nil {
 			return nil, fmt.Errorf("listen ICE UDP: %w", err)
 		}
-		m.udp = append(m.udp, c)
+		bc := newBatchConn(c)
+		m.udp = append(m.udp, bc)
 		m.udpPort = c.LocalAddr().(*net.UDPAddr).Port
 		gotR, gotS, err := setSocketBuffers(c, cfg.SocketReceiveBuffer, cfg.SocketSendBuffer)
 		switch {
@@ -109,7 +110,7 @@ func newMediaNet(cfg Config, log *slog.Logger, pl pionLogs) (_ *mediaNet, err er
 			log.Debug("ICE socket buffers", "rcvbuf", gotR, "sndbuf", gotS)
 		}
 		muxes = append(muxes, ice.NewUDPMuxDefault(ice.UDPMuxParams{
-			Logger: pl.NewLogger("udpmux"), UDPConn: c,
+			Logger: pl.NewLogger("udpmux"), UDPConn: bc,
 		}))
 	}
 	m.udpMux = ice.NewMultiUDPMuxDefault(muxes...)

@@ -8,12 +8,17 @@
 // The clients are lean load sources (sfutest.ClientConfig.LoadOnly): no
 // RTCP interceptors, so the SFU's NACKs go unanswered and loss is raw
 // loss, not loss left after repair; and received media is counted at the
-// socket without decryption. Latency runs from the sender stamping a frame
-// (before its packetization, SRTP and send) to the datagram's arrival at
-// the receiver's socket (the kernel's receive timestamp on Linux): it
-// includes the sending client's stack, the SFU and loopback twice, so it is
-// an upper bound on what the SFU adds. On a shared machine it also includes
-// scheduling stalls of the sender and the SFU.
+// socket without decryption. Two latencies are measured per packet, both
+// ending at the datagram's arrival at the receiver's socket (the kernel's
+// receive timestamp on Linux):
+//
+//   - added latency (the headline figure): from the sender's send call for
+//     that very packet, so it covers what the SFU adds, plus loopback twice;
+//   - end-to-end: from the sender stamping the frame, before packetization,
+//     SRTP, pacing and send, so it also counts the load generator's own
+//     sending stack and its scheduling stalls.
+//
+// On a shared machine both include scheduling stalls of the SFU.
 package sfuload
 
 import (
@@ -53,6 +58,9 @@ type Config struct {
 	// InProcess runs the SFU inside this process instead of a child
 	// process; SFU CPU and RSS then include the load generator's own.
 	InProcess bool
+	// GeneratorNice, when positive, lowers the load generator's CPU
+	// priority below the SFU child's (see yieldToSFU).
+	GeneratorNice int
 }
 
 // DefaultConfig ramps to 150 sessions within about four minutes.
@@ -64,6 +72,7 @@ func DefaultConfig() Config {
 		MaxDuration:   5 * time.Minute,
 		MaxLossPct:    1,
 		StartParallel: 8,
+		GeneratorNice: 10,
 	}
 }
 
@@ -72,12 +81,15 @@ type Step struct {
 	Sessions        int     `json:"sessions"`
 	ForwardedPPS    float64 `json:"forwarded_pps"` // packets/s received by all subscribers
 	LossPct         float64 `json:"loss_pct"`
-	LatencyP50Ms    float64 `json:"latency_p50_ms"`
+	LatencyP50Ms    float64 `json:"latency_p50_ms"` // added by the SFU (send call to arrival)
 	LatencyP99Ms    float64 `json:"latency_p99_ms"`
+	E2EP50Ms        float64 `json:"e2e_latency_p50_ms"` // frame stamp to arrival
+	E2EP99Ms        float64 `json:"e2e_latency_p99_ms"`
 	SFUCPUPerS      float64 `json:"sfu_cpu_per_s"`
 	SFURSSMB        float64 `json:"sfu_rss_mb"`
 	GenCPUPerS      float64 `json:"gen_cpu_per_s"` // the load generator's own CPU (child-process mode)
 	UDPRcvbufErrors int64   `json:"udp_rcvbuf_errors"`
+	StealPct        float64 `json:"machine_steal_pct"` // hypervisor steal on this VM during the step
 	FailedStarts    int     `json:"failed_starts"`
 }
 
@@ -88,6 +100,7 @@ type Result struct {
 	LossPct           float64 `json:"loss_pct"`
 	AddedLatencyP99Ms float64 `json:"added_latency_p99_ms"`
 	AddedLatencyP50Ms float64 `json:"added_latency_p50_ms"`
+	E2ELatencyP99Ms   float64 `json:"e2e_latency_p99_ms"`
 	SFUCPUPerS        float64 `json:"sfu_cpu_per_s"`
 	SFURSSMB          float64 `json:"sfu_rss_mb"`
 	SFUMode           string  `json:"sfu_mode"`
@@ -158,6 +171,11 @@ func Run(ctx context.Context, cfg Config, out io.Writer) (Result, error) {
 	}
 	defer stopSFU()
 	res := Result{SFUMode: "child-process"}
+	if !cfg.InProcess && cfg.GeneratorNice > 0 {
+		if err := yieldToSFU(cfg.GeneratorNice); err != nil {
+			fmt.Fprintf(out, "could not lower the generator's priority: %v\n", err)
+		}
+	}
 	if cfg.InProcess {
 		res.SFUMode = "in-process (cpu/rss include load generator)"
 	}
@@ -193,8 +211,8 @@ func Run(ctx context.Context, cfg Config, out io.Writer) (Result, error) {
 		}
 		st.FailedStarts = failed
 		res.Steps = append(res.Steps, st)
-		fmt.Fprintf(out, "sessions=%4d fwd_pps=%8.0f loss=%6.3f%% lat_p50=%6.2fms lat_p99=%7.2fms sfu_cpu=%5.2f/s sfu_rss=%6.1fMB gen_cpu=%5.2f/s udp_rcvbuf_drops=%d failed_starts=%d\n",
-			st.Sessions, st.ForwardedPPS, st.LossPct, st.LatencyP50Ms, st.LatencyP99Ms, st.SFUCPUPerS, st.SFURSSMB, st.GenCPUPerS, st.UDPRcvbufErrors, failed)
+		fmt.Fprintf(out, "sessions=%4d fwd_pps=%8.0f loss=%6.3f%% lat_p50=%6.2fms lat_p99=%7.2fms e2e_p50=%6.2fms e2e_p99=%7.2fms sfu_cpu=%5.2f/s sfu_rss=%6.1fMB gen_cpu=%5.2f/s udp_rcvbuf_drops=%d steal=%.0f%% failed_starts=%d\n",
+			st.Sessions, st.ForwardedPPS, st.LossPct, st.LatencyP50Ms, st.LatencyP99Ms, st.E2EP50Ms, st.E2EP99Ms, st.SFUCPUPerS, st.SFURSSMB, st.GenCPUPerS, st.UDPRcvbufErrors, st.StealPct, failed)
 		lastStep = time.Since(stepStart)
 		if st.LossPct >= cfg.MaxLossPct || failed > 0 {
 			break
@@ -212,6 +230,7 @@ func Run(ctx context.Context, cfg Config, out io.Writer) (Result, error) {
 	if pick >= 0 {
 		st := res.Steps[pick]
 		res.LossPct, res.AddedLatencyP99Ms, res.AddedLatencyP50Ms = st.LossPct, st.LatencyP99Ms, st.LatencyP50Ms
+		res.E2ELatencyP99Ms = st.E2EP99Ms
 		res.SFUCPUPerS, res.SFURSSMB = st.SFUCPUPerS, st.SFURSSMB
 	}
 	b, err := json.Marshal(res)
@@ -331,6 +350,8 @@ func (g *gen) startPair(ctx context.Context, id int) (pair, error) {
 		return pair{}, fmt.Errorf("citizen: %w", err)
 	}
 	p := pair{clerk: clerk, citizen: cit}
+	clerk.SetPartner(cit)
+	cit.SetPartner(clerk)
 	for i, c := range []*sfutest.Client{clerk, cit} {
 		if err := c.WaitConnected(ctx); err != nil {
 			p.close()
@@ -362,6 +383,8 @@ type snapshot struct {
 	cpu       float64
 	genCPU    float64
 	rcvbufErr int64
+	steal     float64
+	total     float64
 }
 
 func (g *gen) snap(pid string) snapshot {
@@ -377,22 +400,24 @@ func (g *gen) snap(pid string) snapshot {
 	s.cpu, _ = cpuSeconds(pid)
 	s.genCPU, _ = cpuSeconds("self")
 	s.rcvbufErr, _ = udpRcvbufErrors()
+	s.steal, s.total, _ = MachineCPU()
 	return s
 }
 
-func (g *gen) latencies(keep bool) []float64 {
-	var all []float64
+// latencies takes the samples since the last call: transit (added by the
+// SFU) and end-to-end, in ms.
+func (g *gen) latencies(keep bool) (transit, e2e []float64) {
 	for _, p := range g.pairs {
 		for _, c := range []*sfutest.Client{p.clerk, p.citizen} {
 			for _, st := range []*sfutest.Stats{&c.Video, &c.Audio} {
-				v := st.TakeLatencies()
+				t, e := st.TakeTransits(), st.TakeLatencies()
 				if keep {
-					all = append(all, v...)
+					transit, e2e = append(transit, t...), append(e2e, e...)
 				}
 			}
 		}
 	}
-	return all
+	return transit, e2e
 }
 
 func (g *gen) measure(ctx context.Context, pid string, settle, window time.Duration) (Step, error) {
@@ -409,16 +434,21 @@ func (g *gen) measure(ctx context.Context, pid string, settle, window time.Durat
 		return Step{}, ctx.Err()
 	}
 	b := g.snap(pid)
-	lat := g.latencies(true)
+	lat, e2e := g.latencies(true)
 	secs := b.at.Sub(a.at).Seconds()
 	st := Step{
 		Sessions:        len(g.pairs),
 		ForwardedPPS:    float64(b.packets-a.packets) / secs,
 		LatencyP50Ms:    round2(sfutest.Percentile(lat, 50)),
 		LatencyP99Ms:    round2(sfutest.Percentile(lat, 99)),
+		E2EP50Ms:        round2(sfutest.Percentile(e2e, 50)),
+		E2EP99Ms:        round2(sfutest.Percentile(e2e, 99)),
 		SFUCPUPerS:      round2((b.cpu - a.cpu) / secs),
 		GenCPUPerS:      round2((b.genCPU - a.genCPU) / secs),
 		UDPRcvbufErrors: b.rcvbufErr - a.rcvbufErr,
+	}
+	if b.total > a.total {
+		st.StealPct = round2(100 * (b.steal - a.steal) / (b.total - a.total))
 	}
 	if exp := b.expected - a.expected; exp > 0 {
 		st.LossPct = round2(max(0, 100*float64(exp-(b.received-a.received))/float64(exp)))

@@ -66,6 +66,9 @@ func TestProcReaders(t *testing.T) {
 	if _, err := udpRcvbufErrors(); err != nil {
 		t.Error(err)
 	}
+	if steal, total, err := MachineCPU(); err != nil || total <= 0 || steal < 0 || steal > total {
+		t.Errorf("machine cpu: steal %v total %v err %v", steal, total, err)
+	}
 }
 
 // TestRunSmoke runs one tiny step against an SFU child process (this test
@@ -93,6 +96,11 @@ func TestRunSmoke(t *testing.T) {
 		}
 	}
 	if res.MaxSessions != 2 || len(res.Steps) != 1 || res.Steps[0].ForwardedPPS < 100 || res.SFURSSMB <= 0 {
+		t.Errorf("result = %+v\n%s", res, out.String())
+	}
+	// Both latencies are measured: added (from each packet's send call) and
+	// end-to-end (from its frame's stamp, earlier, so never much shorter).
+	if st := res.Steps[0]; st.LatencyP50Ms <= 0 || st.E2EP50Ms+0.5 < st.LatencyP50Ms {
 		t.Errorf("result = %+v\n%s", res, out.String())
 	}
 }

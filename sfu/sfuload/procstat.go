@@ -77,3 +77,32 @@ func udpRcvbufErrors() (int64, error) {
 	}
 	return 0, fmt.Errorf("sfuload: no Udp RcvbufErrors in /proc/net/snmp")
 }
+
+// MachineCPU returns the machine's steal time and the total of all CPU
+// states, in seconds summed over cores, from the aggregate "cpu" line of
+// /proc/stat (user nice system idle iowait irq softirq steal ...). Steal is
+// time the hypervisor ran someone else on this VM's cores: on a shared
+// machine it explains slow runs that no change to the program would fix.
+// Both load generators print it.
+func MachineCPU() (steal, total float64, err error) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0, err
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 9 || f[0] != "cpu" {
+		return 0, 0, fmt.Errorf("sfuload: odd /proc/stat")
+	}
+	for i, v := range f[1:9] { // guest time is already counted in user
+		n, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return 0, 0, fmt.Errorf("sfuload: parse /proc/stat: %w", err)
+		}
+		total += n / clockTicks
+		if i == 7 {
+			steal = n / clockTicks
+		}
+	}
+	return steal, total, nil
+}

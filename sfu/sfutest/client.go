@@ -66,6 +66,8 @@ type Client struct {
 	SentPackets  atomic.Int64
 	PLIs         atomic.Int64 // keyframe requests received as publisher
 	forceKey     atomic.Bool
+	sends        sendLog                // LoadOnly: when own RTP left
+	partner      atomic.Pointer[Client] // LoadOnly: whose media this client receives
 
 	mu        sync.Mutex
 	msgs      []sfu.Message
@@ -79,6 +81,11 @@ type Client struct {
 	trackers  map[string]*seqTracker
 	tapped    map[uint32]*seqTracker // LoadOnly: by SSRC
 }
+
+// SetPartner names the client whose media c receives in a 1:1 session, so
+// that a LoadOnly client also measures transit (see Stats.TakeTransits).
+// Both clients must share ClientConfig.Epoch.
+func (c *Client) SetPartner(p *Client) { c.partner.Store(p) }
 
 // Dial connects and sends join; it does not wait for the answer.
 func Dial(ctx context.Context, cfg ClientConfig) (*Client, error) {

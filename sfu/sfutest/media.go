@@ -84,24 +84,42 @@ type Stats struct {
 	Keyframes atomic.Int64
 	Lost      atomic.Int64 // sequence gaps not filled later, estimated
 
-	mu      sync.Mutex
-	latency []float64 // milliseconds, one-way, sender clock = receiver clock
+	latency samples // one-way from the frame stamp, sender clock = receiver clock
+	transit samples // from the partner's send call (load clients, see SetPartner)
 }
 
-func (s *Stats) addLatency(ms float64) {
+func (s *Stats) addLatency(ms float64) { s.latency.add(ms) }
+func (s *Stats) addTransit(ms float64) { s.transit.add(ms) }
+
+// TakeLatencies returns and clears the latency samples (ms), measured from
+// the frame's stamp before packetization.
+func (s *Stats) TakeLatencies() []float64 { return s.latency.take() }
+
+// TakeTransits returns and clears the transit samples (ms): from the
+// partner's send call to this client's socket, i.e. what the SFU and the
+// two loopback hops add (LoadOnly clients with a partner, see SetPartner).
+func (s *Stats) TakeTransits() []float64 { return s.transit.take() }
+
+// samples collects milliseconds, bounded so a forgotten reader cannot
+// grow them without end.
+type samples struct {
+	mu sync.Mutex
+	v  []float64
+}
+
+func (s *samples) add(ms float64) {
 	s.mu.Lock()
-	if len(s.latency) < 1<<20 {
-		s.latency = append(s.latency, ms)
+	if len(s.v) < 1<<20 {
+		s.v = append(s.v, ms)
 	}
 	s.mu.Unlock()
 }
 
-// TakeLatencies returns and clears the latency samples (ms).
-func (s *Stats) TakeLatencies() []float64 {
+func (s *samples) take() []float64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := s.latency
-	s.latency = nil
+	out := s.v
+	s.v = nil
 	return out
 }
 

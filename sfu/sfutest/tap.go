@@ -58,7 +58,16 @@ func (t *tapConn) ReadFromAddrPort(b []byte) (int, netip.AddrPort, error) {
 }
 
 func (t *tapConn) WriteToAddrPort(b []byte, addr netip.AddrPort) (int, error) {
+	if isRTP(b) {
+		t.c.sends.record(b[1]&0x7f == opusPT, binary.BigEndian.Uint16(b[2:]), time.Now(), t.c.cfg.Epoch)
+	}
 	return t.UDPConn.WriteToUDPAddrPort(b, addr)
+}
+
+// isRTP tells RTP from RTCP, STUN and DTLS: version 2, and a payload type
+// byte outside RTCP's 192..223 (RFC 5761).
+func isRTP(b []byte) bool {
+	return len(b) >= 12 && b[0]>>6 == 2 && (b[1] < 192 || b[1] > 223)
 }
 
 func (t *tapConn) ReadFrom(b []byte) (int, net.Addr, error) {
@@ -72,15 +81,15 @@ func (t *tapConn) ReadFrom(b []byte) (int, net.Addr, error) {
 // countRTP records an SRTP packet and reports true; anything else is left
 // to Pion.
 func (c *Client) countRTP(b []byte, now time.Time) bool {
-	// Version 2, and not RTCP (payload type byte 192..223, RFC 5761).
-	if len(b) < 12 || b[0]>>6 != 2 || (b[1] >= 192 && b[1] <= 223) {
+	if !isRTP(b) {
 		return false
 	}
 	seq := binary.BigEndian.Uint16(b[2:])
 	ts := binary.BigEndian.Uint32(b[4:])
 	ssrc := binary.BigEndian.Uint32(b[8:])
+	audio := b[1]&0x7f == opusPT
 	st, rate := &c.Video, uint32(90000)
-	if b[1]&0x7f == opusPT {
+	if audio {
 		st, rate = &c.Audio, 48000
 	}
 	c.mu.Lock()
@@ -96,6 +105,11 @@ func (c *Client) countRTP(b []byte, now time.Time) bool {
 	st.Bytes.Add(int64(len(b)))
 	if fresh {
 		st.addLatency(mediaClock{epoch: c.cfg.Epoch, rate: rate}.delay(ts, now))
+		if p := c.partner.Load(); p != nil {
+			if sent, ok := p.sends.sent(audio, seq, c.cfg.Epoch); ok {
+				st.addTransit(float64(now.Sub(sent).Microseconds()) / 1000)
+			}
+		}
 	}
 	return true
 }

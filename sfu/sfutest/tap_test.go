@@ -114,3 +114,29 @@ func TestPacedMediaKeepsRateAndSkipsStalls(t *testing.T) {
 		t.Errorf("sent %d packets after a stall, want a handful", n)
 	}
 }
+
+func TestTransitFromPartnersSendLog(t *testing.T) {
+	epoch := time.Now()
+	sender := &Client{cfg: ClientConfig{Epoch: epoch}}
+	recv := &Client{cfg: ClientConfig{Epoch: epoch}, trackers: map[string]*seqTracker{}, tapped: map[uint32]*seqTracker{}}
+	recv.SetPartner(sender)
+	sent := epoch.Add(time.Second)
+	sender.sends.record(false, 70, sent, epoch)
+	sender.sends.record(true, 70, sent.Add(time.Millisecond), epoch)
+	sender.sends.record(false, 70+sendLogSlots, sent, epoch) // overwrites slot 70 with another seq
+	sender.sends.record(false, 71, sent, epoch)
+	pkt := func(pt uint8, seq uint16) []byte {
+		b, _ := (&rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: pt, SequenceNumber: seq, SSRC: uint32(pt)},
+			Payload: []byte{1}}).Marshal()
+		return b
+	}
+	recv.countRTP(pkt(96, 70), sent.Add(3*time.Millisecond))     // slot now holds another seq: no sample
+	recv.countRTP(pkt(96, 71), sent.Add(2*time.Millisecond))     // 2 ms
+	recv.countRTP(pkt(opusPT, 70), sent.Add(5*time.Millisecond)) // audio sent 1 ms later: 4 ms
+	if got := recv.Video.TakeTransits(); len(got) != 1 || got[0] != 2 {
+		t.Errorf("video transits %v, want [2]", got)
+	}
+	if got := recv.Audio.TakeTransits(); len(got) != 1 || got[0] != 4 {
+		t.Errorf("audio transits %v, want [4]", got)
+	}
+}

@@ -1,0 +1,88 @@
+package sfu
+
+import (
+	"errors"
+	"net"
+	"net/netip"
+	"sync"
+
+	"golang.org/x/net/ipv4"
+	"golang.org/x/net/ipv6"
+)
+
+// batchConn is the one ICE UDP socket, read many datagrams per system call
+// (recvmmsg on Linux; elsewhere x/net falls back to one per call).
+//
+// Every packet of every call arrives on this socket and ICE's mux reads it
+// from a single goroutine. With one system call per datagram that goroutine
+// is where the kernel queue overflows first under load. Taking up to
+// batchSize queued datagrams per call and handing them out from memory
+// makes the per-packet cost of that goroutine a copy and a map lookup.
+//
+// Writes stay one call per datagram, made directly by the many goroutines
+// that forward media: on a single writer a stall would queue every call's
+// packets behind it, and in parallel the kernel's per-datagram work (most of
+// a send's cost) uses every core.
+//
+// It implements ICE's AddrPortReaderWriter, so the mux uses it without
+// allocating addresses per packet.
+type batchConn struct {
+	*net.UDPConn // writes, address, buffers, deadlines, Close
+	batch        interface {
+		ReadBatch(ms []ipv4.Message, flags int) (int, error)
+	}
+
+	mu   sync.Mutex // one reader in practice (the mux); the lock keeps it safe
+	msgs []ipv4.Message
+	pos  int
+	n    int
+}
+
+// batchSize bounds datagrams per read: 64 MTU-sized buffers, ~100 KB.
+const batchSize = 64
+
+func newBatchConn(c *net.UDPConn) *batchConn {
+	b := &batchConn{UDPConn: c, msgs: make([]ipv4.Message, batchSize)}
+	if a, ok := c.LocalAddr().(*net.UDPAddr); ok && a.IP.To4() == nil {
+		b.batch = ipv6.NewPacketConn(c)
+	} else {
+		b.batch = ipv4.NewPacketConn(c)
+	}
+	for i := range b.msgs {
+		b.msgs[i].Buffers = [][]byte{make([]byte, 1500)}
+	}
+	return b
+}
+
+// ReadFromAddrPort returns the next datagram, reading a new batch when the
+// last one is used up.
+func (b *batchConn) ReadFromAddrPort(p []byte) (int, netip.AddrPort, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for b.pos >= b.n {
+		n, err := b.batch.ReadBatch(b.msgs, 0)
+		if err != nil {
+			return 0, netip.AddrPort{}, err
+		}
+		b.pos, b.n = 0, n
+	}
+	m := &b.msgs[b.pos]
+	b.pos++
+	ua, ok := m.Addr.(*net.UDPAddr)
+	if !ok {
+		return 0, netip.AddrPort{}, errors.New("sfu: datagram without UDP address")
+	}
+	return copy(p, m.Buffers[0][:m.N]), ua.AddrPort(), nil
+}
+
+func (b *batchConn) ReadFrom(p []byte) (int, net.Addr, error) {
+	n, a, err := b.ReadFromAddrPort(p)
+	if err != nil {
+		return n, nil, err
+	}
+	return n, net.UDPAddrFromAddrPort(a), nil
+}
+
+func (b *batchConn) WriteToAddrPort(p []byte, to netip.AddrPort) (int, error) {
+	return b.UDPConn.WriteToUDPAddrPort(p, to)
+}

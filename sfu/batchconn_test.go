@@ -1,0 +1,53 @@
+package sfu
+
+import (
+	"fmt"
+	"net"
+	"testing"
+)
+
+// TestBatchConnReadsEveryDatagram: datagrams queued in the kernel come out
+// one by one, in order, whole, with their sender, across batch boundaries.
+func TestBatchConnReadsEveryDatagram(t *testing.T) {
+	c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newBatchConn(c)
+	defer b.Close()
+	if err := c.SetReadBuffer(4 << 20); err != nil {
+		t.Fatal(err)
+	}
+	from, err := net.DialUDP("udp4", nil, c.LocalAddr().(*net.UDPAddr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer from.Close()
+	const n = batchSize*2 + 5
+	for i := range n {
+		if _, err := fmt.Fprintf(from, "datagram %03d %s", i, make([]byte, i%7)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	buf := make([]byte, 1500)
+	for i := range n {
+		got, addr, err := b.ReadFromAddrPort(buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := fmt.Sprintf("datagram %03d %s", i, make([]byte, i%7)); string(buf[:got]) != want {
+			t.Fatalf("datagram %d: %q, want %q", i, buf[:got], want)
+		}
+		if addr.String() != from.LocalAddr().String() {
+			t.Fatalf("from %s, want %s", addr, from.LocalAddr())
+		}
+	}
+	// Writes go straight out.
+	if _, err := b.WriteToAddrPort([]byte("back"), from.LocalAddr().(*net.UDPAddr).AddrPort()); err != nil {
+		t.Fatal(err)
+	}
+	got, err := from.Read(buf)
+	if err != nil || string(buf[:got]) != "back" {
+		t.Fatalf("reply %q %v", buf[:got], err)
+	}
+}
