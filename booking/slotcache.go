@@ -110,22 +110,14 @@ func (c *slotCache) enabled() bool { return c != nil && c.ttl > 0 }
 // TTL of grace): the caller serves it and has it recomputed in the
 // background, so a rush never waits on an expiry.
 func (c *slotCache) get(service int64, from, to Date) (slots []Slot, stale, ok bool) {
-	if !c.enabled() {
+	days, missing, stale := c.days(service, from, to)
+	if slices.Contains(missing, true) {
 		return nil, false, false
 	}
-	now := time.Now()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var out []Slot
-	for d := from; !to.Before(d); d = d.AddDays(1) {
-		e, ok := c.entries[slotKey{service, d}]
-		if !ok || now.After(e.expires.Add(c.ttl)) {
-			return nil, false, false
-		}
-		stale = stale || now.After(e.expires)
-		out = append(out, e.slots...)
+	if len(days) == 1 {
+		return days[0], stale, true // shared with the cache, as the callers expect
 	}
-	return out, stale, true
+	return slices.Concat(days...), stale, true
 }
 
 // days returns the cached grid of each day in from..to (nil where a day is
