@@ -19,8 +19,14 @@ func TestBrowserManage(t *testing.T) {
 	p.click("#day-times li:nth-child(2) .time")
 	p.wait("confirm question", `!document.getElementById("rebook-confirm").hidden`)
 	p.checkpoint("manage rebook confirm")
+	question := eval[string](p, `document.getElementById("rebook-question").textContent`)
 	p.click("#rebook-yes")
-	p.wait("moved", `document.getElementById("m-time").textContent !== `+jsString(before))
+	// Either the booking moved or the page says why not (in the question).
+	p.wait("moved or refused", `document.getElementById("m-time").textContent !== `+jsString(before)+
+		` || document.getElementById("rebook-question").textContent !== `+jsString(question))
+	if got := eval[string](p, `document.getElementById("m-time").textContent`); got == before {
+		t.Fatalf("rebooking refused: %s", eval[string](p, `document.getElementById("rebook-question").textContent`))
+	}
 	p.checkpoint("manage rebooked")
 
 	p.click("#cancel-btn")

@@ -37,9 +37,15 @@ func loadgenSFU(ctx context.Context, args []string, _ func(string) string, stdou
 	fs.DurationVar(&cfg.Measure, "measure", cfg.Measure, "measuring window per step")
 	fs.DurationVar(&cfg.MaxDuration, "max", cfg.MaxDuration, "time budget for the whole run")
 	fs.BoolVar(&cfg.InProcess, "in-process", false, "run the SFU in this process (figures then include the generator)")
-	fs.IntVar(&cfg.GeneratorNice, "gen-nice", cfg.GeneratorNice, "niceness of the load generator below the SFU child (0 = equal priority)")
+	prio := fs.String("gen-priority", string(cfg.GeneratorPriority), "load generator's CPU priority below the SFU child: idle (Linux SCHED_IDLE), low (niceness 10) or equal")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	switch p := sfuload.Priority(*prio); p {
+	case sfuload.PriorityIdle, sfuload.PriorityLow, sfuload.PriorityEqual:
+		cfg.GeneratorPriority = p
+	default:
+		return fmt.Errorf("loadgen sfu: -gen-priority: %q is not idle, low or equal", *prio)
 	}
 	if *steps != "" {
 		cfg.Steps = nil

@@ -8,8 +8,11 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"time"
+
+	"github.com/sprechstunde/sprechstunde/sfu"
 )
 
 // Run is the whole program: it dispatches the subcommand in args (serve by
@@ -44,6 +47,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	switch cmd {
 	case "serve":
+		if getenv("GOMAXPROCS") == "" {
+			runtime.GOMAXPROCS(sfu.Procs(runtime.GOMAXPROCS(0)))
+		}
 		return serve(ctx, args, getenv, stdout, stderr)
 	case "loadgen":
 		return loadgen(ctx, args, getenv, stdout, stderr)

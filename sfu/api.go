@@ -54,6 +54,7 @@ func registerCodecs(m *webrtc.MediaEngine) error {
 // packet buffer, sender/receiver reports, and transport-wide congestion
 // control feedback so publishing browsers adapt their bitrate.
 func registerInterceptors(m *webrtc.MediaEngine, ir *interceptor.Registry, pl pionLogs) error {
+	ir.Add(headerCacheFactory{}) // first, so innermost: see headerCache
 	if err := webrtc.ConfigureNackWithOptions(m, ir,
 		[]nack.GeneratorOption{nack.WithGeneratorLoggerFactory(pl)},
 		nack.ResponderSize(nackHistory), nack.WithResponderLoggerFactory(pl),

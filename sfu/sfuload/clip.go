@@ -13,6 +13,22 @@ import (
 //go:embed testdata/clip.ivf
 var clipIVF []byte
 
+// clipFPS is the clip's frame rate.
+const clipFPS = 30
+
+// publisherPPS is how many RTP packets per second one load client sends:
+// the clip's frames at fps, split as the test client's packetizer splits
+// them (1,200-byte packets with a 4-byte VP8 descriptor), plus 50 Opus
+// packets (20 ms each).
+func publisherPPS(frames [][]byte, fps int) float64 {
+	const payload = 1200 - 4
+	n := 0
+	for _, f := range frames {
+		n += (len(f) + payload - 1) / payload
+	}
+	return float64(n)*float64(fps)/float64(max(len(frames), 1)) + 50
+}
+
 // ErrBadClip reports an unusable IVF file.
 var ErrBadClip = errors.New("sfuload: bad IVF clip")
 

@@ -58,21 +58,35 @@ type Config struct {
 	// InProcess runs the SFU inside this process instead of a child
 	// process; SFU CPU and RSS then include the load generator's own.
 	InProcess bool
-	// GeneratorNice, when positive, lowers the load generator's CPU
-	// priority below the SFU child's (see yieldToSFU).
-	GeneratorNice int
+	// GeneratorPriority is the load generator's CPU priority relative to
+	// the SFU child's (see yieldToSFU).
+	GeneratorPriority Priority
 }
+
+// Priority is the load generator's CPU priority.
+type Priority string
+
+// The generator priorities: below the SFU always (Linux SCHED_IDLE), below
+// it by niceness 10, or equal.
+const (
+	PriorityIdle  Priority = "idle"
+	PriorityLow   Priority = "low"
+	PriorityEqual Priority = "equal"
+)
+
+// lowNice is PriorityLow's niceness.
+const lowNice = 10
 
 // DefaultConfig ramps to 150 sessions within about four minutes.
 func DefaultConfig() Config {
 	return Config{
-		Steps:         []int{10, 25, 50, 75, 100, 125, 150},
-		Settle:        4 * time.Second,
-		Measure:       10 * time.Second,
-		MaxDuration:   5 * time.Minute,
-		MaxLossPct:    1,
-		StartParallel: 8,
-		GeneratorNice: 10,
+		Steps:             []int{10, 25, 50, 75, 100, 125, 150},
+		Settle:            4 * time.Second,
+		Measure:           10 * time.Second,
+		MaxDuration:       5 * time.Minute,
+		MaxLossPct:        1,
+		StartParallel:     8,
+		GeneratorPriority: PriorityIdle,
 	}
 }
 
@@ -91,7 +105,16 @@ type Step struct {
 	UDPRcvbufErrors int64   `json:"udp_rcvbuf_errors"`
 	StealPct        float64 `json:"machine_steal_pct"` // hypervisor steal on this VM during the step
 	FailedStarts    int     `json:"failed_starts"`
+	// SentPct is what the clients sent, in % of what their camera and
+	// microphone produce at this step. Below minSentPct the generator
+	// could not keep up (its pacer drops late frames, as an encoder
+	// does): the SFU then carried less than the step claims, so the step
+	// does not count towards max_sessions.
+	SentPct float64 `json:"sent_pct"`
 }
+
+// minSentPct is the share of the nominal media a step must have sent.
+const minSentPct = 98
 
 // Result sums up a run. Figures are those of the step at MaxSessions (the
 // last step if none stayed under the loss limit).
@@ -170,9 +193,12 @@ func Run(ctx context.Context, cfg Config, out io.Writer) (Result, error) {
 		return Result{}, err
 	}
 	defer stopSFU()
+	if !cfg.InProcess {
+		defer quietGeneratorGC()()
+	}
 	res := Result{SFUMode: "child-process"}
-	if !cfg.InProcess && cfg.GeneratorNice > 0 {
-		if err := yieldToSFU(cfg.GeneratorNice); err != nil {
+	if !cfg.InProcess && cfg.GeneratorPriority != "" {
+		if err := yieldToSFU(cfg.GeneratorPriority); err != nil {
 			fmt.Fprintf(out, "could not lower the generator's priority: %v\n", err)
 		}
 	}
@@ -184,7 +210,7 @@ func Run(ctx context.Context, cfg Config, out io.Writer) (Result, error) {
 	// client (see sfutest.Pacer).
 	pacer := sfutest.NewPacer(runtime.GOMAXPROCS(0))
 	defer pacer.Close()
-	g := &gen{url: url, frames: frames, epoch: time.Now(), pacer: pacer}
+	g := &gen{url: url, frames: frames, epoch: time.Now(), pacer: pacer, nominalPPS: publisherPPS(frames, clipFPS)}
 	defer g.closeAll()
 	start := time.Now()
 	var lastStep time.Duration
@@ -211,16 +237,20 @@ func Run(ctx context.Context, cfg Config, out io.Writer) (Result, error) {
 		}
 		st.FailedStarts = failed
 		res.Steps = append(res.Steps, st)
-		fmt.Fprintf(out, "sessions=%4d fwd_pps=%8.0f loss=%6.3f%% lat_p50=%6.2fms lat_p99=%7.2fms e2e_p50=%6.2fms e2e_p99=%7.2fms sfu_cpu=%5.2f/s sfu_rss=%6.1fMB gen_cpu=%5.2f/s udp_rcvbuf_drops=%d steal=%.0f%% failed_starts=%d\n",
-			st.Sessions, st.ForwardedPPS, st.LossPct, st.LatencyP50Ms, st.LatencyP99Ms, st.E2EP50Ms, st.E2EP99Ms, st.SFUCPUPerS, st.SFURSSMB, st.GenCPUPerS, st.UDPRcvbufErrors, st.StealPct, failed)
+		fmt.Fprintf(out, "sessions=%4d fwd_pps=%8.0f loss=%6.3f%% lat_p50=%6.2fms lat_p99=%7.2fms e2e_p50=%6.2fms e2e_p99=%7.2fms sfu_cpu=%5.2f/s sfu_rss=%6.1fMB gen_cpu=%5.2f/s udp_rcvbuf_drops=%d steal=%.0f%% sent=%.1f%% failed_starts=%d\n",
+			st.Sessions, st.ForwardedPPS, st.LossPct, st.LatencyP50Ms, st.LatencyP99Ms, st.E2EP50Ms, st.E2EP99Ms, st.SFUCPUPerS, st.SFURSSMB, st.GenCPUPerS, st.UDPRcvbufErrors, st.StealPct, st.SentPct, failed)
 		lastStep = time.Since(stepStart)
+		if st.SentPct < minSentPct {
+			fmt.Fprintf(out, "stopping: the generator sent %.1f%% of the media due (its own CPU limit, not the SFU's)\n", st.SentPct)
+			break
+		}
 		if st.LossPct >= cfg.MaxLossPct || failed > 0 {
 			break
 		}
 	}
 	pick := -1
 	for i, st := range res.Steps {
-		if st.LossPct < cfg.MaxLossPct && st.FailedStarts == 0 {
+		if st.LossPct < cfg.MaxLossPct && st.FailedStarts == 0 && st.SentPct >= minSentPct {
 			res.MaxSessions, pick = st.Sessions, i
 		}
 	}
@@ -269,11 +299,13 @@ func startSFU(ctx context.Context, inProcess bool) (string, string, func(), erro
 type gen struct {
 	url    string
 	frames [][]byte
-	epoch  time.Time
-	pacer  *sfutest.Pacer
-	mu     sync.Mutex
-	pairs  []pair
-	next   int
+	// nominalPPS is what one publisher sends per second (see publisherPPS).
+	nominalPPS float64
+	epoch      time.Time
+	pacer      *sfutest.Pacer
+	mu         sync.Mutex
+	pairs      []pair
+	next       int
 }
 
 func (g *gen) closeAll() {
@@ -337,7 +369,7 @@ func (g *gen) startPair(ctx context.Context, id int) (pair, error) {
 	dial := func(pid string, role sfu.Role, admit bool) (*sfutest.Client, error) {
 		return sfutest.Dial(ctx, sfutest.ClientConfig{
 			URL: g.url, Credential: credential(room, pid, role), Publish: true, AutoAdmit: admit,
-			Video: &clipSource{frames: g.frames}, FPS: 30, Epoch: g.epoch, LoadOnly: true, Pacer: g.pacer,
+			Video: &clipSource{frames: g.frames}, FPS: clipFPS, Epoch: g.epoch, LoadOnly: true, Pacer: g.pacer,
 		})
 	}
 	clerk, err := dial(room+"-clerk", sfu.RoleClerk, true)
@@ -377,6 +409,7 @@ func messageTypes(c *sfutest.Client) string {
 
 type snapshot struct {
 	at        time.Time
+	sent      int64
 	packets   int64
 	expected  int64
 	received  int64
@@ -392,6 +425,7 @@ func (g *gen) snap(pid string) snapshot {
 	for _, p := range g.pairs {
 		for _, c := range []*sfutest.Client{p.clerk, p.citizen} {
 			s.packets += c.Video.Packets.Load() + c.Audio.Packets.Load()
+			s.sent += c.SentPackets.Load()
 			e, r := c.Loss()
 			s.expected += e
 			s.received += r
@@ -446,6 +480,9 @@ func (g *gen) measure(ctx context.Context, pid string, settle, window time.Durat
 		SFUCPUPerS:      round2((b.cpu - a.cpu) / secs),
 		GenCPUPerS:      round2((b.genCPU - a.genCPU) / secs),
 		UDPRcvbufErrors: b.rcvbufErr - a.rcvbufErr,
+	}
+	if due := g.nominalPPS * float64(2*st.Sessions) * secs; due > 0 {
+		st.SentPct = round2(100 * float64(b.sent-a.sent) / due)
 	}
 	if b.total > a.total {
 		st.StealPct = round2(100 * (b.steal - a.steal) / (b.total - a.total))

@@ -56,6 +56,26 @@ func TestClipSourceRestartsOnKeyframeRequest(t *testing.T) {
 	}
 }
 
+func TestPublisherPPS(t *testing.T) {
+	for _, tc := range []struct {
+		sizes []int
+		fps   int
+		want  float64
+	}{
+		{[]int{1196}, 30, 30 + 50},              // one packet per frame
+		{[]int{1196, 1197, 10}, 3, 4 + 50},      // 1 + 2 + 1 packets per 3 frames, 3 frames a second
+		{[]int{5000, 100, 100, 100}, 4, 8 + 50}, // a keyframe of 5 packets and three small frames
+	} {
+		frames := make([][]byte, len(tc.sizes))
+		for i, n := range tc.sizes {
+			frames[i] = make([]byte, n)
+		}
+		if got := publisherPPS(frames, tc.fps); got != tc.want {
+			t.Errorf("publisherPPS(%v, %d) = %v, want %v", tc.sizes, tc.fps, got, tc.want)
+		}
+	}
+}
+
 func TestProcReaders(t *testing.T) {
 	if _, err := cpuSeconds("self"); err != nil {
 		t.Error(err)
@@ -94,6 +114,10 @@ func TestRunSmoke(t *testing.T) {
 		if _, ok := final[k]; !ok {
 			t.Errorf("final JSON lacks %q", k)
 		}
+	}
+	// The clients sent what their clip and microphone produce, no more.
+	if st := res.Steps[0]; st.SentPct < minSentPct || st.SentPct > 105 {
+		t.Errorf("sent %.1f%% of the nominal media\n%s", st.SentPct, out.String())
 	}
 	if res.MaxSessions != 2 || len(res.Steps) != 1 || res.Steps[0].ForwardedPPS < 100 || res.SFURSSMB <= 0 {
 		t.Errorf("result = %+v\n%s", res, out.String())

@@ -2,5 +2,5 @@
 
 package sfuload
 
-// yieldToSFU is a no-op where per-thread niceness is not available.
-func yieldToSFU(int) error { return nil }
+// yieldToSFU is a no-op where per-thread scheduling is not available.
+func yieldToSFU(Priority) error { return nil }
