@@ -113,13 +113,23 @@ type Step struct {
 	SentPct float64 `json:"sent_pct"`
 }
 
+// The SFU's targets on a 2-core machine, load generator included: p99
+// added latency and RSS of a step.
+const (
+	targetP99Ms = 10
+	targetRSSMB = 300
+)
+
 // minSentPct is the share of the nominal media a step must have sent.
 const minSentPct = 98
 
 // Result sums up a run. Figures are those of the step at MaxSessions (the
 // last step if none stayed under the loss limit).
 type Result struct {
-	MaxSessions       int     `json:"max_sessions"`
+	MaxSessions int `json:"max_sessions"`
+	// TargetSessions is the highest step that met the latency and memory
+	// targets as well (see targetP99Ms, targetRSSMB), 0 if none did.
+	TargetSessions    int     `json:"max_sessions_within_targets"`
 	LossPct           float64 `json:"loss_pct"`
 	AddedLatencyP99Ms float64 `json:"added_latency_p99_ms"`
 	AddedLatencyP50Ms float64 `json:"added_latency_p50_ms"`
@@ -252,6 +262,9 @@ func Run(ctx context.Context, cfg Config, out io.Writer) (Result, error) {
 	for i, st := range res.Steps {
 		if st.LossPct < cfg.MaxLossPct && st.FailedStarts == 0 && st.SentPct >= minSentPct {
 			res.MaxSessions, pick = st.Sessions, i
+			if st.LatencyP99Ms <= targetP99Ms && st.SFURSSMB <= targetRSSMB {
+				res.TargetSessions = st.Sessions
+			}
 		}
 	}
 	if pick < 0 && len(res.Steps) > 0 {
@@ -263,6 +276,8 @@ func Run(ctx context.Context, cfg Config, out io.Writer) (Result, error) {
 		res.E2ELatencyP99Ms = st.E2EP99Ms
 		res.SFUCPUPerS, res.SFURSSMB = st.SFUCPUPerS, st.SFURSSMB
 	}
+	fmt.Fprintf(out, "within targets (loss < %g%%, p99 <= %d ms, RSS <= %d MB): %d sessions\n",
+		cfg.MaxLossPct, targetP99Ms, targetRSSMB, res.TargetSessions)
 	b, err := json.Marshal(res)
 	if err != nil {
 		return res, err

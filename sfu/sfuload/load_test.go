@@ -110,7 +110,7 @@ func TestRunSmoke(t *testing.T) {
 	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &final); err != nil {
 		t.Fatalf("last line is not JSON: %v\n%s", err, out.String())
 	}
-	for _, k := range []string{"max_sessions", "loss_pct", "added_latency_p99_ms", "sfu_cpu_per_s", "sfu_rss_mb"} {
+	for _, k := range []string{"max_sessions", "loss_pct", "added_latency_p99_ms", "sfu_cpu_per_s", "sfu_rss_mb", "max_sessions_within_targets"} {
 		if _, ok := final[k]; !ok {
 			t.Errorf("final JSON lacks %q", k)
 		}
