@@ -5,6 +5,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"time"
+
+	"github.com/sprechstunde/sprechstunde/sfu/sfutest"
 )
 
 // clipIVF is 2 s of 640x360 VP8 at 30 fps, about 1.5 Mbit/s, one keyframe
@@ -17,16 +20,14 @@ var clipIVF []byte
 const clipFPS = 30
 
 // publisherPPS is how many RTP packets per second one load client sends:
-// the clip's frames at fps, split as the test client's packetizer splits
-// them (1,200-byte packets with a 4-byte VP8 descriptor), plus 50 Opus
-// packets (20 ms each).
+// the clip's frames at fps, split as the test client splits them, plus one
+// Opus packet per audio frame.
 func publisherPPS(frames [][]byte, fps int) float64 {
-	const payload = 1200 - 4
 	n := 0
 	for _, f := range frames {
-		n += (len(f) + payload - 1) / payload
+		n += sfutest.VP8Packets(len(f))
 	}
-	return float64(n)*float64(fps)/float64(max(len(frames), 1)) + 50
+	return float64(n)*float64(fps)/float64(max(len(frames), 1)) + float64(time.Second/sfutest.AudioFrame)
 }
 
 // ErrBadClip reports an unusable IVF file.

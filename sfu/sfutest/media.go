@@ -162,10 +162,25 @@ type vp8Packetizer struct {
 	buf       []byte
 }
 
+// The test clients' media: VP8 in payloads of at most videoMTU bytes,
+// each opened by a vp8Descriptor, and one Opus packet per AudioFrame.
+const (
+	videoMTU      = 1200
+	vp8Descriptor = 4 // descriptor, X byte, two picture id bytes
+	AudioFrame    = 20 * time.Millisecond
+)
+
+// VP8Packets is how many RTP packets a test client sends for a frame of
+// n bytes.
+func VP8Packets(n int) int {
+	frag := videoMTU - vp8Descriptor
+	return (n + frag - 1) / frag
+}
+
 // packetize calls emit for each payload of frame in order; a payload is
 // only valid until emit returns.
 func (p *vp8Packetizer) packetize(mtu int, frame []byte, emit func(payload []byte, last bool) error) error {
-	const hdr = 4 // descriptor, X byte, two picture id bytes
+	const hdr = vp8Descriptor
 	if cap(p.buf) < mtu {
 		p.buf = make([]byte, mtu)
 	}

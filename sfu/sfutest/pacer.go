@@ -29,7 +29,7 @@ func (c *Client) newVideoSender(t *webrtc.TrackLocalStaticRTP, src VideoSource) 
 func (v *videoSender) send() error {
 	frame, _ := v.src.Next(v.c.forceKey.Swap(false))
 	ts := v.clock.stamp(time.Now())
-	return v.pay.packetize(1200, frame, func(p []byte, last bool) error {
+	return v.pay.packetize(videoMTU, frame, func(p []byte, last bool) error {
 		v.pkt.Header = rtp.Header{Version: 2, Marker: last, SequenceNumber: v.seq, Timestamp: ts}
 		v.pkt.Payload = p
 		v.seq++
@@ -52,7 +52,7 @@ type audioSender struct {
 }
 
 func (c *Client) newAudioSender(t *webrtc.TrackLocalStaticRTP) *audioSender {
-	return &audioSender{c: c, t: t, every: 20 * time.Millisecond,
+	return &audioSender{c: c, t: t, every: AudioFrame,
 		clock: mediaClock{epoch: c.cfg.Epoch, rate: 48000}}
 }
 

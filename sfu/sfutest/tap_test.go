@@ -19,8 +19,8 @@ func TestVP8PacketizerRoundTrip(t *testing.T) {
 		frame, key := src.Next(false)
 		var got []byte
 		parts := 0
-		err := p.packetize(1200, frame, func(payload []byte, last bool) error {
-			if len(payload) > 1200 {
+		err := p.packetize(videoMTU, frame, func(payload []byte, last bool) error {
+			if len(payload) > videoMTU {
 				t.Errorf("payload of %d bytes exceeds the MTU", len(payload))
 			}
 			var d codecs.VP8Packet
@@ -43,6 +43,9 @@ func TestVP8PacketizerRoundTrip(t *testing.T) {
 		})
 		if err != nil || !bytes.Equal(got, frame) {
 			t.Errorf("frame %d of %d bytes: reassembled %d bytes, err %v", i, size, len(got), err)
+		}
+		if parts != VP8Packets(len(frame)) {
+			t.Errorf("frame %d of %d bytes: %d packets, VP8Packets says %d", i, len(frame), parts, VP8Packets(len(frame)))
 		}
 	}
 }
