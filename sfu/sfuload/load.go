@@ -74,9 +74,6 @@ const (
 	PriorityEqual Priority = "equal"
 )
 
-// lowNice is PriorityLow's niceness.
-const lowNice = 10
-
 // DefaultConfig ramps to 150 sessions within about four minutes.
 func DefaultConfig() Config {
 	return Config{

@@ -9,6 +9,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// lowNice is PriorityLow's niceness.
+const lowNice = 10
+
 // yieldToSFU lowers this process's CPU priority below the SFU child's, on
 // every thread (on Linux scheduling policy and niceness are per thread, and
 // threads started later inherit them from the one that starts them). The
