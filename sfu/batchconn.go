@@ -2,6 +2,7 @@ package sfu
 
 import (
 	"errors"
+	"log/slog"
 	"net"
 	"net/netip"
 	"sync"
@@ -19,18 +20,17 @@ import (
 // batchSize queued datagrams per call and handing them out from memory
 // makes the per-packet cost of that goroutine a copy and a map lookup.
 //
-// Writes stay one call per datagram, made directly by the many goroutines
-// that forward media: on a single writer a stall would queue every call's
-// packets behind it, and in parallel the kernel's per-datagram work (most of
-// a send's cost) uses every core.
+// Writes are batched as well (see batchWriter).
 //
 // It implements ICE's AddrPortReaderWriter, so the mux uses it without
 // allocating addresses per packet.
 type batchConn struct {
-	*net.UDPConn // writes, address, buffers, deadlines, Close
+	*net.UDPConn // address, buffers, deadlines
 	batch        interface {
 		ReadBatch(ms []ipv4.Message, flags int) (int, error)
+		WriteBatch(ms []ipv4.Message, flags int) (int, error)
 	}
+	*batchWriter
 
 	mu   sync.Mutex // one reader in practice (the mux); the lock keeps it safe
 	msgs []ipv4.Message
@@ -41,7 +41,7 @@ type batchConn struct {
 // batchSize bounds datagrams per read: 64 MTU-sized buffers, ~100 KB.
 const batchSize = 64
 
-func newBatchConn(c *net.UDPConn) *batchConn {
+func newBatchConn(c *net.UDPConn, log *slog.Logger) *batchConn {
 	b := &batchConn{UDPConn: c, msgs: make([]ipv4.Message, batchSize)}
 	if a, ok := c.LocalAddr().(*net.UDPAddr); ok && a.IP.To4() == nil {
 		b.batch = ipv6.NewPacketConn(c)
@@ -51,6 +51,7 @@ func newBatchConn(c *net.UDPConn) *batchConn {
 	for i := range b.msgs {
 		b.msgs[i].Buffers = [][]byte{make([]byte, 1500)}
 	}
+	b.batchWriter = newBatchWriter(b.batch, log)
 	return b
 }
 
@@ -83,6 +84,18 @@ func (b *batchConn) ReadFrom(p []byte) (int, net.Addr, error) {
 	return n, net.UDPAddrFromAddrPort(a), nil
 }
 
-func (b *batchConn) WriteToAddrPort(p []byte, to netip.AddrPort) (int, error) {
-	return b.UDPConn.WriteToUDPAddrPort(p, to)
+// WriteTo is net.PacketConn's write, through the batching writer too.
+func (b *batchConn) WriteTo(p []byte, to net.Addr) (int, error) {
+	ua, ok := to.(*net.UDPAddr)
+	if !ok {
+		return 0, errors.New("sfu: not a UDP address")
+	}
+	return b.WriteToAddrPort(p, ua.AddrPort())
+}
+
+// Close closes the socket, then stops the flusher.
+func (b *batchConn) Close() error {
+	err := b.UDPConn.Close()
+	b.batchWriter.close()
+	return err
 }

@@ -2,6 +2,7 @@ package sfu
 
 import (
 	"fmt"
+	"log/slog"
 	"net"
 	"testing"
 )
@@ -13,7 +14,7 @@ func TestBatchConnReadsEveryDatagram(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := newBatchConn(c)
+	b := newBatchConn(c, slog.New(slog.DiscardHandler))
 	defer b.Close()
 	if err := c.SetReadBuffer(4 << 20); err != nil {
 		t.Fatal(err)
@@ -42,7 +43,7 @@ func TestBatchConnReadsEveryDatagram(t *testing.T) {
 			t.Fatalf("from %s, want %s", addr, from.LocalAddr())
 		}
 	}
-	// Writes go straight out.
+	// Writes go out through the batching writer.
 	if _, err := b.WriteToAddrPort([]byte("back"), from.LocalAddr().(*net.UDPAddr).AddrPort()); err != nil {
 		t.Fatal(err)
 	}

@@ -95,7 +95,7 @@ func newMediaNet(cfg Config, log *slog.Logger, pl pionLogs) (_ *mediaNet, err er
 		if err != nil {
 			return nil, fmt.Errorf("listen ICE UDP: %w", err)
 		}
-		bc := newBatchConn(c)
+		bc := newBatchConn(c, log)
 		m.udp = append(m.udp, bc)
 		m.udpPort = c.LocalAddr().(*net.UDPAddr).Port
 		gotR, gotS, err := setSocketBuffers(c, cfg.SocketReceiveBuffer, cfg.SocketSendBuffer)

@@ -80,6 +80,7 @@ type Client struct {
 	mimes     map[string]int // remote track codec -> tracks
 	trackers  map[string]*seqTracker
 	tapped    map[uint32]*seqTracker // LoadOnly: by SSRC
+	taps      []*tapConn             // LoadOnly: the client's sockets
 }
 
 // SetPartner names the client whose media c receives in a 1:1 session, so

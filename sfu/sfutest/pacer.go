@@ -139,7 +139,10 @@ func (p *Pacer) run(sh *pacerShard, phase time.Duration) {
 		// remove returns.
 		sh.mu.Lock()
 		for c, m := range sh.jobs {
-			if m.step(time.Now()) != nil {
+			c.cork()
+			err := m.step(time.Now())
+			c.uncork()
+			if err != nil {
 				delete(sh.jobs, c)
 			}
 		}

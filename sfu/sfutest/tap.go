@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pion/transport/v4"
+	"golang.org/x/net/ipv4"
 )
 
 // A load-generating client (ClientConfig.LoadOnly) counts received media at
@@ -35,8 +36,11 @@ func (n tapNet) ListenUDP(network string, laddr *net.UDPAddr) (transport.UDPConn
 	if err != nil {
 		return nil, err
 	}
-	t := &tapConn{UDPConn: conn, c: n.c}
+	t := &tapConn{UDPConn: conn, c: n.c, out: sendBatch{conn: ipv4.NewPacketConn(conn)}}
 	t.rx.enable(conn)
+	n.c.mu.Lock()
+	n.c.taps = append(n.c.taps, t)
+	n.c.mu.Unlock()
 	return t, nil
 }
 
@@ -44,8 +48,9 @@ func (n tapNet) ListenUDP(network string, laddr *net.UDPAddr) (transport.UDPConn
 // net.PacketConn, so ICE reads through it either way.
 type tapConn struct {
 	*net.UDPConn
-	c  *Client
-	rx rxClock // used by ICE's one reading goroutine
+	c   *Client
+	rx  rxClock // used by ICE's one reading goroutine
+	out sendBatch
 }
 
 func (t *tapConn) ReadFromAddrPort(b []byte) (int, netip.AddrPort, error) {
@@ -58,10 +63,27 @@ func (t *tapConn) ReadFromAddrPort(b []byte) (int, netip.AddrPort, error) {
 }
 
 func (t *tapConn) WriteToAddrPort(b []byte, addr netip.AddrPort) (int, error) {
-	if isRTP(b) {
-		t.c.sends.record(b[1]&0x7f == opusPT, binary.BigEndian.Uint16(b[2:]), time.Now(), t.c.cfg.Epoch)
+	if t.out.hold(b, addr) {
+		return len(b), nil
 	}
+	t.recordSend(b, time.Now())
 	return t.UDPConn.WriteToUDPAddrPort(b, addr)
+}
+
+// WriteTo sends through WriteToAddrPort, so every datagram is recorded.
+func (t *tapConn) WriteTo(b []byte, addr net.Addr) (int, error) {
+	ua, ok := addr.(*net.UDPAddr)
+	if !ok {
+		return 0, net.InvalidAddrError("not a UDP address")
+	}
+	return t.WriteToAddrPort(b, ua.AddrPort())
+}
+
+// recordSend notes when an own RTP packet left, for the partner's transit.
+func (t *tapConn) recordSend(b []byte, at time.Time) {
+	if isRTP(b) {
+		t.c.sends.record(b[1]&0x7f == opusPT, binary.BigEndian.Uint16(b[2:]), at, t.c.cfg.Epoch)
+	}
 }
 
 // isRTP tells RTP from RTCP, STUN and DTLS: version 2, and a payload type
