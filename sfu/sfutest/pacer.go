@@ -90,9 +90,14 @@ type Pacer struct {
 }
 
 type pacerShard struct {
-	mu   sync.Mutex
-	jobs map[*Client]*pacedMedia
+	mu     sync.Mutex
+	jobs   map[*Client]*pacedMedia
+	rounds int
 }
+
+// drainEvery is how many rounds pass between drains of the clients'
+// sockets (see drained): 20 ms, a few datagrams per client and system call.
+const drainEvery = 4
 
 // pacedMedia is one client's camera and microphone with their due times.
 type pacedMedia struct {
@@ -144,6 +149,11 @@ func (p *Pacer) run(sh *pacerShard, phase time.Duration) {
 			c.uncork()
 			if err != nil {
 				delete(sh.jobs, c)
+			}
+		}
+		if sh.rounds++; sh.rounds%drainEvery == 0 {
+			for c := range sh.jobs {
+				c.drain()
 			}
 		}
 		sh.mu.Unlock()
@@ -198,6 +208,7 @@ func (c *Client) pace(video, audio *webrtc.TrackLocalStaticRTP) {
 	sh.mu.Lock()
 	sh.jobs[c] = m
 	sh.mu.Unlock()
+	c.pollMode()
 	select {
 	case <-c.ctx.Done():
 	case <-p.stop:

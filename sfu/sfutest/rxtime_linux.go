@@ -38,10 +38,12 @@ func (r *rxClock) read(c *net.UDPConn, b []byte) (int, netip.AddrPort, time.Time
 	if err != nil {
 		return n, addr, time.Time{}, err
 	}
-	return n, addr, arrival(r.oob[:oobn]), nil
+	return n, addr, arrivalTime(r.oob[:oobn]), nil
 }
 
-func arrival(oob []byte) time.Time {
+// arrivalTime reads the kernel's receive stamp from a datagram's control
+// messages (now if there is none).
+func arrivalTime(oob []byte) time.Time {
 	msgs, err := syscall.ParseSocketControlMessage(oob)
 	if err != nil {
 		return time.Now()

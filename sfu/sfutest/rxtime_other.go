@@ -18,3 +18,6 @@ func (r *rxClock) read(c *net.UDPConn, b []byte) (int, netip.AddrPort, time.Time
 	n, addr, err := c.ReadFromUDPAddrPort(b)
 	return n, addr, time.Now(), err
 }
+
+// arrivalTime is now: no kernel stamps here.
+func arrivalTime([]byte) time.Time { return time.Now() }

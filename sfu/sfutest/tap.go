@@ -2,8 +2,10 @@ package sfutest
 
 import (
 	"encoding/binary"
+	"errors"
 	"net"
 	"net/netip"
+	"os"
 	"strconv"
 	"time"
 
@@ -18,7 +20,8 @@ import (
 // packet would only take CPU from the SFU under test. Latency ends when the
 // datagram arrived at the receiving socket (kernel timestamp where
 // available), so it no longer includes the receiving client's stack; it
-// still includes the sender's.
+// still includes the sender's. Once media flows, the pacer reads the socket
+// (tapdrain.go) and sends on it in batches (tapsend.go).
 
 // opusPT is the payload type Pion's default codecs give Opus; the SFU
 // rewrites payload types to the subscriber's, so this tells audio from video.
@@ -38,6 +41,7 @@ func (n tapNet) ListenUDP(network string, laddr *net.UDPAddr) (transport.UDPConn
 	}
 	t := &tapConn{UDPConn: conn, c: n.c, out: sendBatch{conn: ipv4.NewPacketConn(conn)}}
 	t.rx.enable(conn)
+	t.in.init(conn)
 	n.c.mu.Lock()
 	n.c.taps = append(n.c.taps, t)
 	n.c.mu.Unlock()
@@ -51,13 +55,23 @@ type tapConn struct {
 	c   *Client
 	rx  rxClock // used by ICE's one reading goroutine
 	out sendBatch
+	in  drained
 }
 
 func (t *tapConn) ReadFromAddrPort(b []byte) (int, netip.AddrPort, error) {
 	for {
+		if t.in.on.Load() {
+			return t.readInbox(b)
+		}
 		n, addr, at, err := t.rx.read(t.UDPConn, b)
-		if err != nil || !t.c.countRTP(b[:n], at) {
+		if err != nil {
+			if t.in.on.Load() && errors.Is(err, os.ErrDeadlineExceeded) {
+				continue // woken for poll mode
+			}
 			return n, addr, err
+		}
+		if !t.c.countRTP(b[:n], at) {
+			return n, addr, nil
 		}
 	}
 }
