@@ -41,6 +41,12 @@ func (r *rxClock) read(c *net.UDPConn, b []byte) (int, netip.AddrPort, time.Time
 	return n, addr, arrivalTime(r.oob[:oobn]), nil
 }
 
+// Poll mode (tapdrain.go) reads the socket without waiting.
+const (
+	pollable    = true
+	msgDontWait = syscall.MSG_DONTWAIT
+)
+
 // arrivalTime reads the kernel's receive stamp from a datagram's control
 // messages (now if there is none).
 func arrivalTime(oob []byte) time.Time {

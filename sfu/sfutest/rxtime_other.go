@@ -21,3 +21,9 @@ func (r *rxClock) read(c *net.UDPConn, b []byte) (int, netip.AddrPort, time.Time
 
 // arrivalTime is now: no kernel stamps here.
 func arrivalTime([]byte) time.Time { return time.Now() }
+
+// Poll mode (tapdrain.go) is Linux only: ICE's reader keeps the socket.
+const (
+	pollable    = false
+	msgDontWait = 0
+)

@@ -5,7 +5,6 @@ import (
 	"net/netip"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"golang.org/x/net/ipv4"
@@ -56,7 +55,7 @@ func (d *drained) init(c *net.UDPConn) {
 // pollMode hands the socket to the pacer's drain. ICE's reader, blocked in
 // a read, is woken by an expired deadline and then waits on the inbox.
 func (t *tapConn) pollMode() {
-	if !t.in.on.Swap(true) {
+	if pollable && !t.in.on.Swap(true) {
 		_ = t.UDPConn.SetReadDeadline(time.Unix(1, 0))
 	}
 }
@@ -83,7 +82,7 @@ func (t *tapConn) drain() {
 	t.in.mu.Lock()
 	defer t.in.mu.Unlock()
 	for {
-		n, err := t.in.pc.ReadBatch(t.in.msgs, syscall.MSG_DONTWAIT)
+		n, err := t.in.pc.ReadBatch(t.in.msgs, msgDontWait)
 		for i := range max(n, 0) {
 			m := &t.in.msgs[i]
 			b := m.Buffers[0][:m.N]
