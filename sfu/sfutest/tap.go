@@ -2,10 +2,8 @@ package sfutest
 
 import (
 	"encoding/binary"
-	"errors"
 	"net"
 	"net/netip"
-	"os"
 	"strconv"
 	"time"
 
@@ -64,14 +62,8 @@ func (t *tapConn) ReadFromAddrPort(b []byte) (int, netip.AddrPort, error) {
 			return t.readInbox(b)
 		}
 		n, addr, at, err := t.rx.read(t.UDPConn, b)
-		if err != nil {
-			if t.in.on.Load() && errors.Is(err, os.ErrDeadlineExceeded) {
-				continue // woken for poll mode
-			}
+		if err != nil || !t.c.countRTP(b[:n], at) {
 			return n, addr, err
-		}
-		if !t.c.countRTP(b[:n], at) {
-			return n, addr, nil
 		}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"net/netip"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"golang.org/x/net/ipv4"
 )
@@ -25,10 +24,9 @@ type drained struct {
 	closed chan struct{}
 	once   sync.Once
 
-	mu      sync.Mutex // one drain at a time
-	msgs    []ipv4.Message
-	pc      *ipv4.PacketConn
-	cleared bool // ICE's reader has cleared the waking deadline
+	mu   sync.Mutex // one drain at a time
+	msgs []ipv4.Message
+	pc   *ipv4.PacketConn
 }
 
 type datagram struct {
@@ -52,20 +50,17 @@ func (d *drained) init(c *net.UDPConn) {
 	}
 }
 
-// pollMode hands the socket to the pacer's drain. ICE's reader, blocked in
-// a read, is woken by an expired deadline and then waits on the inbox.
+// pollMode hands the socket to the pacer's drain. ICE's reader, if blocked
+// in a read, takes the next datagram (racing the drain, which is harmless:
+// either handles it in full) and then waits on the inbox.
 func (t *tapConn) pollMode() {
-	if pollable && !t.in.on.Swap(true) {
-		_ = t.UDPConn.SetReadDeadline(time.Unix(1, 0))
+	if pollable {
+		t.in.on.Store(true)
 	}
 }
 
 // readInbox is ReadFromAddrPort in poll mode.
 func (t *tapConn) readInbox(b []byte) (int, netip.AddrPort, error) {
-	if !t.in.cleared { // the deadline that woke the reader would fail the drains
-		t.in.cleared = true
-		_ = t.UDPConn.SetReadDeadline(time.Time{})
-	}
 	select {
 	case d := <-t.in.inbox:
 		return copy(b, d.b), d.from, nil
@@ -99,7 +94,7 @@ func (t *tapConn) drain() {
 			default:
 			}
 		}
-		// Empty (EAGAIN), closed, or not yet cleared: try next time.
+		// Empty (EAGAIN) or closed: try next time.
 		if err != nil || n < len(t.in.msgs) {
 			return
 		}
