@@ -38,8 +38,13 @@ type batchConn struct {
 	n    int
 }
 
-// batchSize bounds datagrams per read: 64 MTU-sized buffers, ~100 KB.
-const batchSize = 64
+// batchSize bounds datagrams per read. Each datagram the mux hands on
+// readies a goroutine on the reader's processor, where they wait until
+// another processor steals them or the reader blocks; smaller batches let
+// them run sooner. Interleaved single steps at 100 sessions (10 pairs):
+// median p99 added latency 12.1 ms with 8 against 13.8 ms with 64; with 2
+// the extra system calls cost more than that.
+const batchSize = 8
 
 func newBatchConn(c *net.UDPConn, log *slog.Logger) *batchConn {
 	b := &batchConn{UDPConn: c, msgs: make([]ipv4.Message, batchSize)}
