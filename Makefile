@@ -27,6 +27,7 @@ test-deps:
 
 ## test: full suite with the race detector against a throw-away PostgreSQL
 test: test-deps
+	$(GO) vet -tags sfutrace ./sfu/
 	bash scripts/pgtest.sh run -- $(GO) test $(TEST_FLAGS) $(TEST_PKGS)
 
 ## lint: formatting, vet and the package layering rules
@@ -34,6 +35,7 @@ lint:
 	@unformatted=$$(gofmt -l .); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) vet -tags sfutrace ./sfu/
 	$(GO) test -count=1 -run TestImportDirection ./server/
 
 ## fmt: format all Go files

@@ -56,6 +56,7 @@ func newBatchConn(c *net.UDPConn, log *slog.Logger) *batchConn {
 	for i := range b.msgs {
 		b.msgs[i].Buffers = [][]byte{make([]byte, 1500)}
 	}
+	traceSocket(c, b.msgs)
 	b.batchWriter = newBatchWriter(b.batch, log)
 	return b
 }
@@ -71,6 +72,7 @@ func (b *batchConn) ReadFromAddrPort(p []byte) (int, netip.AddrPort, error) {
 			return 0, netip.AddrPort{}, err
 		}
 		b.pos, b.n = 0, n
+		traceRead(b.msgs[:n])
 	}
 	m := &b.msgs[b.pos]
 	b.pos++

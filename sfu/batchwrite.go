@@ -39,6 +39,7 @@ type batchWriter struct {
 	queue []ipv4.Message // waiting to be sent, in order
 	spare []ipv4.Message // the flusher's last batch, reused as the next queue
 	busy  bool           // a kick is pending or the flusher is sending
+	kickT int64          // when busy was set (stage tracing builds only)
 
 	dropped  atomic.Uint64 // datagrams refused because the queue was full
 	lastWarn atomic.Int64  // unix nanoseconds of the last warning about it
@@ -100,6 +101,9 @@ func (w *batchWriter) WriteToAddrPort(p []byte, to netip.AddrPort) (int, error) 
 	setUDPAddr(m.Addr.(*net.UDPAddr), to)
 	kick := !w.busy
 	w.busy = true
+	if kick {
+		w.kickT = traceNow()
+	}
 	w.mu.Unlock()
 	if kick {
 		w.kick <- struct{}{} // never blocks: one token per idle-to-busy change
@@ -147,6 +151,10 @@ func (w *batchWriter) run() {
 func (w *batchWriter) flush() bool {
 	w.mu.Lock()
 	batch := w.queue
+	if w.kickT != 0 {
+		traceKick(w.kickT)
+		w.kickT = 0
+	}
 	if len(batch) == 0 {
 		w.busy = false
 		w.mu.Unlock()
@@ -156,7 +164,9 @@ func (w *batchWriter) flush() bool {
 	w.mu.Unlock()
 
 	for rest := batch; len(rest) > 0; {
+		t0 := traceNow()
 		n, err := w.conn.WriteBatch(rest[:min(len(rest), writeBatchSize)], 0)
+		traceSend(t0)
 		if err != nil {
 			// A datagram the kernel refuses (an unreachable address, say)
 			// must not hold up the ones behind it.

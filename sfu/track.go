@@ -54,6 +54,7 @@ func (t *upTrack) forward() {
 		if err != nil {
 			return
 		}
+		t0 := traceForward(buf[:n])
 		if err := pkt.Unmarshal(buf[:n]); err != nil || len(pkt.Payload) == 0 {
 			continue // padding-only probes carry nothing to forward
 		}
@@ -63,6 +64,7 @@ func (t *upTrack) forward() {
 		pkt.Header.Extensions = pkt.Header.Extensions[:0]
 		pkt.Header.ExtensionProfile = 0
 		_ = t.local.WriteRTP(&pkt) // fails only for subscribers going away
+		traceForwarded(t0)
 		t.forwarded.Add(1)
 	}
 }
