@@ -25,6 +25,7 @@ type App struct {
 	echo   *echo.Echo
 	now    func() time.Time
 	async  asyncState // mails and background jobs, see async.go
+	stats  *metrics   // Prometheus figures, see metrics.go
 
 	// The media plane, see roomwire.go.
 	media      *sfu.SFU
@@ -71,6 +72,7 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger, opts ...Option) (
 		_ = store.Close()
 		return nil, err
 	}
+	a.stats = newMetrics(a.media.Stats)
 	if a.echo, err = a.routes(); err != nil {
 		_ = a.Close()
 		return nil, err
@@ -84,8 +86,18 @@ func (a *App) Handler() http.Handler { return a.echo }
 // Serve answers HTTP on ln until ctx ends, then shuts down gracefully:
 // stop accepting, let running requests finish within the shutdown timeout.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	return a.serveHTTP(ctx, ln, a.echo)
+}
+
+// ServeMetrics answers Prometheus scrapes on ln (metrics_addr) until ctx
+// ends.
+func (a *App) ServeMetrics(ctx context.Context, ln net.Listener) error {
+	return a.serveHTTP(ctx, ln, a.stats.handler(a.cfg.MetricsToken))
+}
+
+func (a *App) serveHTTP(ctx context.Context, ln net.Listener, h http.Handler) error {
 	srv := &http.Server{
-		Handler:           a.echo,
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       120 * time.Second,

@@ -67,6 +67,7 @@ func (a *App) deliverMail(ctx context.Context) error {
 		return nil
 	}
 	n, err := a.office.DeliverMail(ctx, a.now, a.async.sender, booking.Delivery{Owner: a.async.owner, Lease: a.cfg.MailLease})
+	a.stats.mailsSent.Add(float64(n))
 	if n > 0 {
 		a.log.Info("mails delivered", "count", n)
 	}
@@ -86,7 +87,18 @@ func (a *App) kickMail() {
 
 // StartJobs starts the background jobs (serve does; tests may).
 func (a *App) StartJobs() error {
-	js, err := newJobScheduler(a.log, a.jobLocker(), a.jobSpecs())
+	specs := a.jobSpecs()
+	for i := range specs {
+		name, run := specs[i].name, specs[i].run
+		specs[i].run = func(ctx context.Context) error {
+			err := run(ctx)
+			if ctx.Err() == nil {
+				a.stats.jobDone(name, err)
+			}
+			return err
+		}
+	}
+	js, err := newJobScheduler(a.log, a.jobLocker(), specs)
 	if err != nil {
 		return err
 	}

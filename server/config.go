@@ -51,6 +51,8 @@ type Config struct {
 	MaxBodyBytes        int64         `yaml:"max_body_bytes"`
 	JoinEarly           time.Duration `yaml:"join_early"`      // join link valid this long before start
 	TrustedProxies      []string      `yaml:"trusted_proxies"` // CIDRs whose X-Forwarded-For is believed
+	MetricsAddr         string        `yaml:"metrics_addr"`    // Prometheus /metrics listener; empty = off
+	MetricsToken        string        `yaml:"metrics_token"`   // bearer token the scraper must present; empty = none
 
 	SFU SFUConfig `yaml:"sfu"`
 
@@ -351,6 +353,16 @@ func (c *Config) normalizeAndValidate() error {
 		bad("http_addr", "invalid port %q", port)
 	} else {
 		httpPort = p
+	}
+
+	if c.MetricsAddr != "" {
+		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			bad("metrics_addr", "want host:port such as 127.0.0.1:9090, got %q", c.MetricsAddr)
+		} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+			bad("metrics_addr", "invalid port %q", port)
+		} else if c.MetricsAddr == c.HTTPAddr {
+			bad("metrics_addr", "must differ from http_addr: metrics are not served on the public port")
+		}
 	}
 
 	switch {

@@ -195,6 +195,8 @@ func TestLoadErrors(t *testing.T) {
 		{"env bad nested", nil, map[string]string{"SPRECHSTUNDE_SFU_TURN_ENABLED": "maybe"}, []string{"SPRECHSTUNDE_SFU_TURN_ENABLED"}},
 
 		{"http_addr", nil, map[string]string{"SPRECHSTUNDE_HTTP_ADDR": "8080"}, []string{"http_addr (SPRECHSTUNDE_HTTP_ADDR)"}},
+		{"metrics_addr", nil, map[string]string{"SPRECHSTUNDE_METRICS_ADDR": "9090"}, []string{"metrics_addr (SPRECHSTUNDE_METRICS_ADDR)", "host:port"}},
+		{"metrics_addr public", nil, map[string]string{"SPRECHSTUNDE_METRICS_ADDR": "127.0.0.1:8080"}, []string{"metrics_addr", "http_addr"}},
 		{"database scheme", nil, map[string]string{"SPRECHSTUNDE_DATABASE": "mysql://x"}, []string{"database", "postgres://"}},
 		{"public_url relative", nil, map[string]string{"SPRECHSTUNDE_PUBLIC_URL": "termine.example.de"}, []string{"public_url"}},
 		{"public_url scheme", nil, map[string]string{"SPRECHSTUNDE_PUBLIC_URL": "ftp://example.de"}, []string{"public_url"}},

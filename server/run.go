@@ -95,12 +95,31 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("server: listen: %w", err)
 	}
+	var mln net.Listener
+	if cfg.MetricsAddr != "" {
+		if mln, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("server: listen metrics: %w", err)
+		}
+	}
 	if err := app.StartJobs(); err != nil {
 		return err
 	}
 	app.logMailSetup()
+	sctx, stop := context.WithCancel(ctx)
+	metricsDone := make(chan error, 1)
+	if mln != nil {
+		log.Info("metrics listening", "addr", mln.Addr().String(), "token", cfg.MetricsToken != "")
+		go func() { metricsDone <- app.ServeMetrics(sctx, mln) }()
+	} else {
+		metricsDone <- nil
+	}
 	log.Info("listening", "addr", ln.Addr().String(), "public_url", cfg.PublicURL, "database", databaseKind(cfg))
-	err = app.Serve(ctx, ln)
+	err = app.Serve(sctx, ln)
+	stop()
+	if merr := <-metricsDone; merr != nil {
+		log.Warn("metrics listener", "err", merr)
+	}
 	// Shutdown order: HTTP (done in Serve), jobs, rooms (participants are
 	// told), then a last mail pass, all before the deferred Close of the
 	// database.

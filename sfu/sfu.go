@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pion/webrtc/v4"
@@ -35,6 +36,8 @@ type SFU struct {
 	rooms  map[string]*room
 	closed bool
 	conns  sync.WaitGroup // running ServeConn calls
+
+	forwarded atomic.Uint64 // see Stats
 }
 
 // New starts the ICE sockets (and TURN, if enabled). obs and log may be nil.

@@ -3,7 +3,6 @@ package sfu
 import (
 	"encoding/binary"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/pion/rtcp"
@@ -26,8 +25,6 @@ type upTrack struct {
 	kfMu      sync.Mutex
 	kfLast    time.Time
 	kfPending bool
-
-	forwarded atomic.Uint64
 }
 
 func newUpTrack(p *peer, remote *webrtc.TrackRemote, _ *webrtc.RTPReceiver, source string) (*upTrack, error) {
@@ -49,6 +46,10 @@ func newUpTrack(p *peer, remote *webrtc.TrackRemote, _ *webrtc.RTPReceiver, sour
 func (t *upTrack) forward() {
 	buf := make([]byte, 1500)
 	var pkt rtp.Packet
+	// Counted locally and added in steps: one shared counter written by
+	// every forwarding goroutine for every packet would bounce between CPUs.
+	var count uint64
+	defer func() { t.owner.s.forwarded.Add(count) }()
 	for {
 		n, _, err := t.remote.Read(buf)
 		if err != nil {
@@ -65,7 +66,10 @@ func (t *upTrack) forward() {
 		pkt.Header.ExtensionProfile = 0
 		_ = t.local.WriteRTP(&pkt) // fails only for subscribers going away
 		traceForwarded(t0)
-		t.forwarded.Add(1)
+		if count++; count == 64 {
+			t.owner.s.forwarded.Add(count)
+			count = 0
+		}
 	}
 }
 

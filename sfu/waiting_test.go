@@ -60,6 +60,13 @@ func TestWaitingRoom(t *testing.T) {
 		}
 	})
 
+	t.Run("stats count waiting and admitted", func(t *testing.T) {
+		st := e.s.Stats()
+		if st.Rooms != 1 || st.Waiting != 2 || st.Admitted != 1 || st.Calls != 0 {
+			t.Errorf("Stats = %+v, want rooms 1, waiting 2, admitted 1, no call", st)
+		}
+	})
+
 	t.Run("no media to or from waiting participants", func(t *testing.T) {
 		if err := clerk.WaitConnected(ctx); err != nil {
 			t.Fatal(err)
@@ -96,6 +103,16 @@ func TestWaitingRoom(t *testing.T) {
 	mustWait(ctx, t, cit, "citizen admitted", isType(sfu.TypeAdmitted))
 	waitFor(ctx, t, "media between clerk and citizen", func() bool {
 		return cit.Video.Keyframes.Load() > 0 && clerk.Video.Keyframes.Load() > 0
+	})
+
+	t.Run("stats count the call and its media", func(t *testing.T) {
+		waitFor(ctx, t, "forwarded packets counted", func() bool {
+			st := e.s.Stats()
+			return st.Calls == 1 && st.Admitted == 2 && st.Waiting == 1 && st.Tracks == 4 && st.ForwardedPackets > 0
+		})
+		if st := e.s.Stats(); st.SendDropped != 0 {
+			t.Errorf("send queue dropped %d datagrams", st.SendDropped)
+		}
 	})
 
 	t.Run("admitted citizen cannot admit or remove", func(t *testing.T) {
