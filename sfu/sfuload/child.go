@@ -88,6 +88,9 @@ func runChild() {
 		stop := profile(ctx, path)
 		defer stop()
 	}
+	if prefix := os.Getenv(traceEnv); prefix != "" {
+		childTraces(ctx, prefix)
+	}
 	tuneChildRuntime()
 	if err := serveSFU(ctx, os.Stdout, log); err != nil {
 		log.Error("sfuload child", "err", err)

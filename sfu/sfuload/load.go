@@ -479,6 +479,7 @@ func (g *gen) measure(ctx context.Context, pid string, settle, window time.Durat
 		return Step{}, ctx.Err()
 	}
 	g.latencies(false)
+	requestTrace(pid)
 	a := g.snap(pid)
 	select {
 	case <-time.After(window):
