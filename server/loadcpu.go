@@ -2,7 +2,6 @@ package server
 
 import (
 	"fmt"
-	"syscall"
 	"time"
 
 	"github.com/sprechstunde/sprechstunde/sfu/sfuload"
@@ -20,11 +19,7 @@ type cpuMark struct {
 }
 
 func markCPU() cpuMark {
-	m := cpuMark{at: time.Now(), steal: -1}
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
-		m.process = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	}
+	m := cpuMark{at: time.Now(), steal: -1, process: processCPU()}
 	if steal, total, err := sfuload.MachineCPU(); err == nil {
 		m.steal, m.total = steal, total
 	}
