@@ -18,14 +18,14 @@ import (
 
 // App is the composed server: configuration, store, use cases and routes.
 type App struct {
-	cfg    Config
-	log    *slog.Logger
-	store  *gormstore.Store
-	office *booking.Office
-	echo   *echo.Echo
-	now    func() time.Time
-	async  asyncState // mails and background jobs, see async.go
-	stats  *metrics   // Prometheus figures, see metrics.go
+	cfg     Config
+	log     *slog.Logger
+	store   *gormstore.Store
+	office  *booking.Office
+	echo    *echo.Echo
+	now     func() time.Time
+	async   asyncState // mails and background jobs, see async.go
+	metrics *metrics   // Prometheus figures, see metrics.go
 
 	// The media plane, see roomwire.go.
 	media      *sfu.SFU
@@ -72,7 +72,7 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger, opts ...Option) (
 		_ = store.Close()
 		return nil, err
 	}
-	a.stats = newMetrics(a.media.Stats)
+	a.metrics = newMetrics(a.media.Stats)
 	if a.echo, err = a.routes(); err != nil {
 		_ = a.Close()
 		return nil, err
@@ -92,7 +92,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 // ServeMetrics answers Prometheus scrapes on ln (metrics_addr) until ctx
 // ends.
 func (a *App) ServeMetrics(ctx context.Context, ln net.Listener) error {
-	return a.serveHTTP(ctx, ln, a.stats.handler(a.cfg.MetricsToken))
+	return a.serveHTTP(ctx, ln, a.metrics.handler(a.cfg.MetricsToken))
 }
 
 func (a *App) serveHTTP(ctx context.Context, ln net.Listener, h http.Handler) error {

@@ -67,7 +67,7 @@ func (a *App) deliverMail(ctx context.Context) error {
 		return nil
 	}
 	n, err := a.office.DeliverMail(ctx, a.now, a.async.sender, booking.Delivery{Owner: a.async.owner, Lease: a.cfg.MailLease})
-	a.stats.mailsSent.Add(float64(n))
+	a.metrics.mailsSent.Add(float64(n))
 	if n > 0 {
 		a.log.Info("mails delivered", "count", n)
 	}
@@ -93,7 +93,7 @@ func (a *App) StartJobs() error {
 		specs[i].run = func(ctx context.Context) error {
 			err := run(ctx)
 			if ctx.Err() == nil {
-				a.stats.jobDone(name, err)
+				a.metrics.jobDone(name, err)
 			}
 			return err
 		}

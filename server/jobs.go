@@ -32,7 +32,7 @@ func (a *App) jobSpecs() []jobSpec {
 		{jobMail, a.cfg.MailPollInterval, a.deliverMail},
 		{jobReminders, time.Minute, func(ctx context.Context) error {
 			n, err := a.office.SendReminders(ctx, a.now())
-			a.stats.remindersQd.Add(float64(n))
+			a.metrics.remindersQd.Add(float64(n))
 			if n > 0 {
 				a.log.Info("reminders queued", "count", n)
 				a.kickMail()

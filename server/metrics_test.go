@@ -37,7 +37,7 @@ func TestMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(env.app.StopJobs)
-	ms := httptest.NewServer(env.app.stats.handler(env.cfg.MetricsToken))
+	ms := httptest.NewServer(env.app.metrics.handler(env.cfg.MetricsToken))
 	t.Cleanup(ms.Close)
 
 	cl := env.client()

@@ -21,7 +21,7 @@ func (a *App) routes() (*echo.Echo, error) {
 		}
 		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
 	}
-	e.Use(a.stats.observe, a.accessLog, a.securityHeaders)
+	e.Use(a.metrics.observe, a.accessLog, a.securityHeaders)
 
 	e.GET("/healthz", a.handleHealth)
 
