@@ -3,7 +3,6 @@ package sfu
 import (
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"slices"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/pion/dtls/v3"
 	"github.com/pion/ice/v4"
-	"github.com/pion/transport/v4/packetio"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -165,7 +163,7 @@ func (m *mediaNet) settingEngine(cfg Config, pl pionLogs) (webrtc.SettingEngine,
 	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
 	// The SFU never initiates TCP connections towards clients.
 	se.DisableActiveTCP(true)
-	se.BufferFactory = boundedBuffer
+	// Receive buffers are per PeerConnection (streamBuffers, see SFU.apiFor).
 	se.SetSRTPProtectionProfiles(srtpProfiles()...)
 	if len(cfg.NAT1To1IPs) > 0 {
 		rules := make([]webrtc.ICEAddressRewriteRule, 0, len(cfg.NAT1To1IPs))
@@ -202,16 +200,6 @@ func srtpProfiles() []dtls.SRTPProtectionProfile {
 	return []dtls.SRTPProtectionProfile{
 		dtls.SRTP_AEAD_AES_128_GCM, dtls.SRTP_AEAD_AES_256_GCM, dtls.SRTP_AES128_CM_HMAC_SHA1_80,
 	}
-}
-
-func boundedBuffer(kind packetio.BufferPacketType, _ uint32) io.ReadWriteCloser {
-	b := packetio.NewBuffer()
-	if kind == packetio.RTCPBufferPacket {
-		b.SetLimitSize(rtcpBufferLimit)
-	} else {
-		b.SetLimitSize(rtpBufferLimit)
-	}
-	return b
 }
 
 func (m *mediaNet) close() error {

@@ -48,10 +48,17 @@ type peer struct {
 	mu      sync.Mutex
 	sources map[string]string // track id -> "camera" | "microphone" | "screen"
 	ups     []*upTrack
+
+	bufs *streamBuffers // the PeerConnection's receive buffers, see inline.go
 }
 
 func newPeer(ss *session) (*peer, error) {
-	pc, err := ss.s.api.NewPeerConnection(webrtc.Configuration{
+	bufs := newStreamBuffers()
+	api, err := ss.s.apiFor(bufs)
+	if err != nil {
+		return nil, err
+	}
+	pc, err := api.NewPeerConnection(webrtc.Configuration{
 		BundlePolicy: webrtc.BundlePolicyMaxBundle,
 	})
 	if err != nil {
@@ -64,6 +71,7 @@ func newPeer(ss *session) (*peer, error) {
 		done:    make(chan struct{}),
 		senders: map[*upTrack]*webrtc.RTPSender{},
 		sources: map[string]string{},
+		bufs:    bufs,
 	}
 	// Candidates go through run so that they are sent after the
 	// description they belong to; a browser drops candidates that arrive

@@ -29,7 +29,7 @@ type SFU struct {
 	log  *slog.Logger
 	pl   pionLogs
 	net  *mediaNet
-	api  *webrtc.API
+	se   webrtc.SettingEngine // shared; each PeerConnection adds its buffers (apiFor)
 	turn *turnServer
 
 	mu     sync.Mutex
@@ -64,12 +64,11 @@ func New(cfg Config, auth Authorizer, obs Observer, log *slog.Logger) (*SFU, err
 		_ = mn.close()
 		return nil, err
 	}
-	api, err := newAPI(se, pl)
-	if err != nil {
+	if _, err := newAPI(se, pl); err != nil { // fail at start, not at the first join
 		_ = mn.close()
 		return nil, err
 	}
-	s := &SFU{cfg: cfg, auth: auth, obs: obs, log: log, pl: pl, net: mn, api: api,
+	s := &SFU{cfg: cfg, auth: auth, obs: obs, log: log, pl: pl, net: mn, se: se,
 		rooms: map[string]*room{}}
 	if cfg.TURN.Enabled {
 		if s.turn, err = startTURN(cfg.TURN, pl); err != nil {
@@ -302,3 +301,11 @@ func (s *SFU) emit(evs []Event) {
 type nopObserver struct{}
 
 func (nopObserver) RoomEvent(context.Context, Event) {}
+
+// apiFor builds the API for one PeerConnection, whose receive buffers bufs
+// makes. Codecs and interceptors are registered per PeerConnection anyway.
+func (s *SFU) apiFor(bufs *streamBuffers) (*webrtc.API, error) {
+	se := s.se
+	se.BufferFactory = bufs.factory
+	return newAPI(se, s.pl)
+}

@@ -10,7 +10,8 @@ package sfu
 //
 //	kernel→mux       kernel receive stamp until the ICE socket's reader has it
 //	mux→forward      through Pion (ICE, DTLS/SRTP demultiplexing, decryption)
-//	                 until the forwarding goroutine has it
+//	                 until it is read for forwarding (by the track's goroutine,
+//	                 or after the hand-over by the SRTP goroutine; inline.go)
 //	kernel→forward   both
 //	forward          WriteRTP to every subscriber (interceptors, encryption,
 //	                 queuing for the batching writer)

@@ -2,10 +2,13 @@ package sfu
 
 import (
 	"errors"
+	"io"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/pion/rtcp"
+	"github.com/pion/transport/v4/packetio"
 )
 
 func TestConfigValidate(t *testing.T) {
@@ -85,5 +88,74 @@ func TestWantsKeyframe(t *testing.T) {
 				t.Errorf("got %v", got)
 			}
 		})
+	}
+}
+
+// TestStreamBuffers: RTP buffers are found by SSRC and drained after every
+// write once a drain is set; RTCP buffers are plain.
+func TestStreamBuffers(t *testing.T) {
+	bufs := newStreamBuffers()
+	if _, ok := bufs.factory(packetio.RTCPBufferPacket, 7).(*packetio.Buffer); !ok {
+		t.Error("RTCP buffer is not a plain packetio.Buffer")
+	}
+	if bufs.buffer(7) != nil {
+		t.Error("RTCP buffer registered as RTP")
+	}
+	rw := bufs.factory(packetio.RTPBufferPacket, 42)
+	ib := bufs.buffer(42)
+	if ib == nil || rw != io.ReadWriteCloser(ib) {
+		t.Fatal("RTP buffer not registered by its SSRC")
+	}
+
+	var got []string
+	drain := func() {
+		for ib.Count() > 0 {
+			p := make([]byte, 1500)
+			n, err := ib.Read(p)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			got = append(got, string(p[:n]))
+		}
+	}
+	if _, err := rw.Write([]byte("before")); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 0 {
+		t.Fatal("drained without a drain set")
+	}
+	ib.drain.Store(&drain)
+	for _, s := range []string{"one", "two"} {
+		if _, err := rw.Write([]byte(s)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want := []string{"before", "one", "two"}; !slices.Equal(got, want) {
+		t.Errorf("drained %q, want %q", got, want)
+	}
+
+	// Bounded like Pion's own: a writer far ahead is refused, not buffered.
+	ib.drain.Store(nil)
+	big := make([]byte, 1200)
+	var full bool
+	for range rtpBufferLimit/len(big) + 2 {
+		if _, err := rw.Write(big); errors.Is(err, packetio.ErrFull) {
+			full = true
+			break
+		}
+	}
+	if !full {
+		t.Error("RTP buffer took more than rtpBufferLimit")
+	}
+
+	if err := rw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_ = rw.Close()
+	select {
+	case <-ib.closed:
+	default:
+		t.Error("closed not signalled")
 	}
 }

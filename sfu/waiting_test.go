@@ -169,9 +169,20 @@ func TestRemovedParticipantLosesMediaAndWaitsAgain(t *testing.T) {
 	cit := e.dial(ctx, "cit", true)
 	mustWait(ctx, t, clerk, "citizen waiting", waitingHas("p-cit"))
 	_ = clerk.Send(sfu.Admit{ParticipantID: "p-cit"})
-	waitFor(ctx, t, "media flowing", func() bool { return clerk.Video.Keyframes.Load() > 0 })
+	// Well past the point where the SFU hands each track over to its
+	// publisher's SRTP goroutine (inline.go).
+	waitFor(ctx, t, "media flowing", func() bool {
+		return clerk.Video.Keyframes.Load() > 0 && clerk.Video.Packets.Load() > 3*64 && cit.Video.Packets.Load() > 3*64
+	})
+	if st := e.s.Stats(); st.Tracks != 4 {
+		t.Fatalf("Stats.Tracks = %d before removal, want 4", st.Tracks)
+	}
+	waitFor(ctx, t, "all four tracks handed over", func() bool { return sfu.InlineTracks(e.s) == 4 })
+	before := clerk.Video.Packets.Load()
+	waitFor(ctx, t, "media still flowing after the hand-over", func() bool { return clerk.Video.Packets.Load() > before+30 })
 
 	_ = clerk.Send(sfu.Remove{ParticipantID: "p-cit"})
+	waitFor(ctx, t, "the citizen's tracks unpublished", func() bool { return e.s.Stats().Tracks == 2 })
 	mustWait(ctx, t, cit, "removed", isType(sfu.TypeRemoved))
 	// The clerk's copy of the citizen's stream goes away in a renegotiation.
 	mustWait(ctx, t, clerk, "roster without citizen", func(m sfu.Message) bool {
