@@ -18,12 +18,7 @@ type Stats struct {
 
 // Stats takes the snapshot; it holds each room's lock only briefly.
 func (s *SFU) Stats() Stats {
-	s.mu.Lock()
-	rooms := make([]*room, 0, len(s.rooms))
-	for _, r := range s.rooms {
-		rooms = append(rooms, r)
-	}
-	s.mu.Unlock()
+	rooms := s.openRooms()
 	st := Stats{Rooms: len(rooms), ForwardedPackets: s.forwarded.Load()}
 	for _, r := range rooms {
 		r.mu.Lock()
@@ -46,4 +41,15 @@ func (s *SFU) Stats() Stats {
 		st.SendDropped += c.dropped.Load()
 	}
 	return st
+}
+
+// openRooms lists the open rooms without holding the SFU's lock after.
+func (s *SFU) openRooms() []*room {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rooms := make([]*room, 0, len(s.rooms))
+	for _, r := range s.rooms {
+		rooms = append(rooms, r)
+	}
+	return rooms
 }
