@@ -27,6 +27,13 @@ import (
 // a system call costs about a microsecond: p99 added latency 11-12 ms
 // against 22-26 ms with one send call per datagram from each forwarding
 // goroutine, for the same CPU (see docs/benchmarks.md).
+//
+// The flusher is one goroutine among thousands, and Go gives it no
+// priority: readied while both processors are busy, it can land at the end
+// of a long run queue, and every datagram of every call then waits with it
+// (execution traces at 100 sessions showed it runnable for up to 13 ms, a
+// few times a second, with nothing sent meanwhile). So a writer that finds
+// the oldest queued datagram older than flushLate sends the queue itself.
 type batchWriter struct {
 	conn  batchWriteConn
 	log   *slog.Logger
@@ -35,11 +42,18 @@ type batchWriter struct {
 	stop  sync.Once
 	ended sync.WaitGroup
 
-	mu    sync.Mutex
-	queue []ipv4.Message // waiting to be sent, in order
-	spare []ipv4.Message // the flusher's last batch, reused as the next queue
-	busy  bool           // a kick is pending or the flusher is sending
-	kickT int64          // when busy was set (stage tracing builds only)
+	// sending is held by whoever sends (the flusher or a writer that
+	// found it late), from taking the queue until its batch is sent, so
+	// batches leave in the order they were queued.
+	sending sync.Mutex
+
+	mu     sync.Mutex
+	queue  []ipv4.Message // waiting to be sent, in order
+	spare  []ipv4.Message // the last batch sent, reused as the next queue
+	busy   bool           // a kick is pending or the flusher is sending
+	epoch  time.Time      // for oldest: monotonic time since the writer began
+	oldest time.Duration  // when the queue last went from empty to not empty
+	kickT  int64          // when busy was set (stage tracing builds only)
 
 	dropped  atomic.Uint64 // datagrams refused because the queue was full
 	lastWarn atomic.Int64  // unix nanoseconds of the last warning about it
@@ -59,6 +73,11 @@ const (
 	// datagramMax is the largest datagram the queue takes; ICE, DTLS and
 	// SRTP stay below Pion's 1460-byte receive MTU.
 	datagramMax = 1500
+	// flushLate is how long a queued datagram may wait for the flusher
+	// before a writer sends the queue itself. The flusher normally runs
+	// within tens of microseconds; well above that, it is stuck in a run
+	// queue.
+	flushLate = 250 * time.Microsecond
 )
 
 var errDatagramTooLarge = errors.New("sfu: datagram larger than the send buffers")
@@ -67,10 +86,15 @@ var errDatagramTooLarge = errors.New("sfu: datagram larger than the send buffers
 const dropWarnEvery = 10 * time.Second
 
 func newBatchWriter(conn batchWriteConn, log *slog.Logger) *batchWriter {
-	w := &batchWriter{conn: conn, log: log, kick: make(chan struct{}, 1), done: make(chan struct{})}
+	w := &batchWriter{conn: conn, log: log, kick: make(chan struct{}, 1), done: make(chan struct{}),
+		epoch: time.Now()}
+	w.startFlusher()
+	return w
+}
+
+func (w *batchWriter) startFlusher() {
 	w.ended.Add(1)
 	go w.run()
-	return w
 }
 
 // WriteToAddrPort queues a copy of p for to.
@@ -78,6 +102,7 @@ func (w *batchWriter) WriteToAddrPort(p []byte, to netip.AddrPort) (int, error) 
 	if len(p) > datagramMax {
 		return 0, errDatagramTooLarge
 	}
+	now := time.Since(w.epoch)
 	w.mu.Lock()
 	n := len(w.queue)
 	if n >= writeQueueLimit {
@@ -99,14 +124,25 @@ func (w *batchWriter) WriteToAddrPort(p []byte, to netip.AddrPort) (int, error) 
 	}
 	m.Buffers[0] = m.Buffers[0][:copy(m.Buffers[0][:datagramMax], p)]
 	setUDPAddr(m.Addr.(*net.UDPAddr), to)
+	if n == 0 {
+		w.oldest = now
+	}
 	kick := !w.busy
 	w.busy = true
 	if kick {
 		w.kickT = traceNow()
 	}
+	var late []ipv4.Message
+	if !kick && now-w.oldest >= flushLate && w.sending.TryLock() {
+		late = w.take()
+	}
 	w.mu.Unlock()
 	if kick {
 		w.kick <- struct{}{} // never blocks: one token per idle-to-busy change
+	}
+	if late != nil {
+		w.send(late)
+		w.sending.Unlock()
 	}
 	return len(p), nil
 }
@@ -149,20 +185,35 @@ func (w *batchWriter) run() {
 
 // flush sends what is queued and reports whether there was anything.
 func (w *batchWriter) flush() bool {
+	w.sending.Lock()
+	defer w.sending.Unlock()
 	w.mu.Lock()
-	batch := w.queue
 	if w.kickT != 0 {
 		traceKick(w.kickT)
 		w.kickT = 0
 	}
-	if len(batch) == 0 {
+	if len(w.queue) == 0 {
 		w.busy = false
 		w.mu.Unlock()
 		return false
 	}
-	w.queue = w.spare[:0]
+	batch := w.take()
 	w.mu.Unlock()
+	w.send(batch)
+	return true
+}
 
+// take swaps the queue for the spare slice; w.mu and w.sending are held.
+func (w *batchWriter) take() []ipv4.Message {
+	batch := w.queue
+	w.queue = w.spare[:0]
+	w.spare = nil
+	return batch
+}
+
+// send sends a taken batch and keeps it as the next spare; w.sending is
+// held, so the spare is back before anyone can take again.
+func (w *batchWriter) send(batch []ipv4.Message) {
 	for rest := batch; len(rest) > 0; {
 		t0 := traceNow()
 		n, err := w.conn.WriteBatch(rest[:min(len(rest), writeBatchSize)], 0)
@@ -174,11 +225,9 @@ func (w *batchWriter) flush() bool {
 		}
 		rest = rest[n:]
 	}
-
 	w.mu.Lock()
 	w.spare = batch[:0]
 	w.mu.Unlock()
-	return true
 }
 
 // close stops the flusher. Close the socket first, so that a send in

@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"reflect"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -242,4 +244,69 @@ func BenchmarkLoopbackSend(b *testing.B) {
 			}
 		})
 	}
+}
+
+// recordingConn keeps every batch it is given, as the sequence numbers in
+// the datagrams' first byte.
+type recordingConn struct {
+	mu      sync.Mutex
+	batches [][]byte
+}
+
+func (r *recordingConn) WriteBatch(ms []ipv4.Message, _ int) (int, error) {
+	var b []byte
+	for _, m := range ms {
+		b = append(b, m.Buffers[0][0])
+	}
+	r.mu.Lock()
+	r.batches = append(r.batches, b)
+	r.mu.Unlock()
+	return len(ms), nil
+}
+
+func (r *recordingConn) sent() [][]byte {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.batches)
+}
+
+// TestBatchWriterLateFlusher: while the flusher has not run (here: not
+// started, as when it waits at the end of a long run queue), a writer that
+// finds the oldest datagram queued for flushLate sends the queue itself, in
+// order; a datagram queued just after waits for the flusher, which sends it
+// once it runs and then goes idle.
+func TestBatchWriterLateFlusher(t *testing.T) {
+	conn := &recordingConn{}
+	w := &batchWriter{conn: conn, log: slog.New(slog.DiscardHandler), kick: make(chan struct{}, 1),
+		done: make(chan struct{}), epoch: time.Now()}
+	to := netip.MustParseAddrPort("127.0.0.1:9")
+	write := func(seq byte) {
+		t.Helper()
+		if _, err := w.WriteToAddrPort([]byte{seq}, to); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(1)
+	write(2)
+	if got := conn.sent(); len(got) != 0 {
+		t.Fatalf("sent %v before the flusher ran or was late", got)
+	}
+	time.Sleep(2 * flushLate)
+	write(3) // finds 1 queued for more than flushLate: sends 1, 2, 3
+	write(4) // the queue was just emptied: waits
+	if got, want := conn.sent(), [][]byte{{1, 2, 3}}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("sent %v, want %v", got, want)
+	}
+	w.startFlusher()
+	deadline := time.Now().Add(5 * time.Second)
+	for !w.idle() {
+		if time.Now().After(deadline) {
+			t.Fatal("flusher did not drain the queue")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if got, want := conn.sent(), [][]byte{{1, 2, 3}, {4}}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("sent %v, want %v", got, want)
+	}
+	w.close()
 }
