@@ -12,8 +12,11 @@
 // ending at the datagram's arrival at the receiver's socket (the kernel's
 // receive timestamp on Linux):
 //
-//   - added latency (the headline figure): from the sender's send call for
-//     that very packet, so it covers what the SFU adds, plus loopback twice;
+//   - added latency (the headline figure): from the moment that very packet
+//     left the sender's socket (the kernel's transmit timestamp on Linux,
+//     taken for every 16th packet of a stream; elsewhere the time before
+//     the send call, for every packet), so it covers what the SFU adds,
+//     plus loopback twice;
 //   - end-to-end: from the sender stamping the frame, before packetization,
 //     SRTP, pacing and send, so it also counts the load generator's own
 //     sending stack and its scheduling stalls.
@@ -91,7 +94,7 @@ type Step struct {
 	Sessions        int     `json:"sessions"`
 	ForwardedPPS    float64 `json:"forwarded_pps"` // packets/s received by all subscribers
 	LossPct         float64 `json:"loss_pct"`
-	LatencyP50Ms    float64 `json:"latency_p50_ms"` // added by the SFU (send call to arrival)
+	LatencyP50Ms    float64 `json:"latency_p50_ms"` // added by the SFU (departure to arrival)
 	LatencyP99Ms    float64 `json:"latency_p99_ms"`
 	E2EP50Ms        float64 `json:"e2e_latency_p50_ms"` // frame stamp to arrival
 	E2EP99Ms        float64 `json:"e2e_latency_p99_ms"`

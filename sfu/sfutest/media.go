@@ -85,7 +85,7 @@ type Stats struct {
 	Lost      atomic.Int64 // sequence gaps not filled later, estimated
 
 	latency samples // one-way from the frame stamp, sender clock = receiver clock
-	transit samples // from the partner's send call (load clients, see SetPartner)
+	transit samples // from the partner's socket (load clients, see SetPartner)
 }
 
 func (s *Stats) addLatency(ms float64) { s.latency.add(ms) }
@@ -96,8 +96,10 @@ func (s *Stats) addTransit(ms float64) { s.transit.add(ms) }
 func (s *Stats) TakeLatencies() []float64 { return s.latency.take() }
 
 // TakeTransits returns and clears the transit samples (ms): from the
-// partner's send call to this client's socket, i.e. what the SFU and the
-// two loopback hops add (LoadOnly clients with a partner, see SetPartner).
+// packet's departure from the partner's socket to its arrival at this
+// client's, i.e. what the SFU and the two loopback hops add (LoadOnly
+// clients with a partner, see SetPartner; departure as Client.departure
+// defines it).
 func (s *Stats) TakeTransits() []float64 { return s.transit.take() }
 
 // samples collects milliseconds, bounded so a forgotten reader cannot

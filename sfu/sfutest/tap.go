@@ -38,6 +38,7 @@ func (n tapNet) ListenUDP(network string, laddr *net.UDPAddr) (transport.UDPConn
 		return nil, err
 	}
 	t := &tapConn{UDPConn: conn, c: n.c, out: sendBatch{conn: ipv4.NewPacketConn(conn)}}
+	t.out.tx = &t.tx
 	t.rx.enable(conn)
 	t.in.init(conn)
 	n.c.mu.Lock()
@@ -52,6 +53,7 @@ type tapConn struct {
 	*net.UDPConn
 	c   *Client
 	rx  rxClock // used by ICE's one reading goroutine
+	tx  txClock // on once media flows (poll mode)
 	out sendBatch
 	in  drained
 }
@@ -62,6 +64,9 @@ func (t *tapConn) ReadFromAddrPort(b []byte) (int, netip.AddrPort, error) {
 			return t.readInbox(b)
 		}
 		n, addr, at, err := t.rx.read(t.UDPConn, b)
+		if err != nil && t.in.on.Load() {
+			continue // handed over to the drain meanwhile: wait on the inbox
+		}
 		if err != nil || !t.c.countRTP(b[:n], at) {
 			return n, addr, err
 		}
@@ -85,10 +90,52 @@ func (t *tapConn) WriteTo(b []byte, addr net.Addr) (int, error) {
 	return t.WriteToAddrPort(b, ua.AddrPort())
 }
 
-// recordSend notes when an own RTP packet left, for the partner's transit.
+// recordSend notes when an own RTP packet is sent, for the partner's
+// transit; confirmSend, when the kernel says it left.
 func (t *tapConn) recordSend(b []byte, at time.Time) {
 	if isRTP(b) {
 		t.c.sends.record(b[1]&0x7f == opusPT, binary.BigEndian.Uint16(b[2:]), at, t.c.cfg.Epoch)
+	}
+}
+
+func (t *tapConn) confirmSend(b []byte, at time.Time) {
+	if isRTP(b) {
+		t.c.sends.confirm(b[1]&0x7f == opusPT, binary.BigEndian.Uint16(b[2:]), at, t.c.cfg.Epoch)
+	}
+}
+
+// departure is when the client sent an RTP packet, for latency: the
+// kernel's transmit stamp for the sampled packets where the client's
+// sockets have stamps on (other packets do not count), else the time taken
+// before the send call.
+func (c *Client) departure(b []byte, audio bool, seq uint16, epoch time.Time) (time.Time, bool) {
+	sent, kernel, ok := c.sends.sent(audio, seq, epoch)
+	if !ok || kernel || !c.stampsSends() {
+		return sent, ok
+	}
+	if !sampled(b) {
+		return time.Time{}, false
+	}
+	// It left before it could arrive anywhere: its stamp waits in the
+	// client's error queue.
+	c.confirmSends()
+	sent, kernel, ok = c.sends.sent(audio, seq, epoch)
+	return sent, ok && kernel
+}
+
+func (c *Client) stampsSends() bool {
+	for _, t := range c.sockets() {
+		if t.tx.on.Load() {
+			return true
+		}
+	}
+	return false
+}
+
+// confirmSends reads the kernel's transmit stamps of the client's sockets.
+func (c *Client) confirmSends() {
+	for _, t := range c.sockets() {
+		t.tx.drain(t.confirmSend)
 	}
 }
 
@@ -134,7 +181,7 @@ func (c *Client) countRTP(b []byte, now time.Time) bool {
 	if fresh {
 		st.addLatency(mediaClock{epoch: c.cfg.Epoch, rate: rate}.delay(ts, now))
 		if p := c.partner.Load(); p != nil {
-			if sent, ok := p.sends.sent(audio, seq, c.cfg.Epoch); ok {
+			if sent, ok := p.departure(b, audio, seq, c.cfg.Epoch); ok {
 				st.addTransit(float64(now.Sub(sent).Microseconds()) / 1000)
 			}
 		}

@@ -56,6 +56,7 @@ func (d *drained) init(c *net.UDPConn) {
 func (t *tapConn) pollMode() {
 	if pollable {
 		t.in.on.Store(true)
+		t.tx.enable(t.UDPConn)
 	}
 }
 
@@ -74,6 +75,8 @@ func (t *tapConn) drain() {
 	if !t.in.on.Load() {
 		return
 	}
+	// Own transmit stamps first: they keep the error queue short.
+	t.tx.drain(t.confirmSend)
 	t.in.mu.Lock()
 	defer t.in.mu.Unlock()
 	for {

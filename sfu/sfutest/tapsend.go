@@ -17,6 +17,7 @@ import (
 // call per datagram was a fifth of its time.
 type sendBatch struct {
 	conn *ipv4.PacketConn
+	tx   *txClock // asks the kernel for transmit stamps of sampled packets
 
 	mu     sync.Mutex
 	corked bool
@@ -41,6 +42,10 @@ func (s *sendBatch) hold(b []byte, to netip.AddrPort) bool {
 	m := &s.msgs[s.n]
 	s.n++
 	m.Buffers[0] = m.Buffers[0][:copy(m.Buffers[0][:datagramMax], b)]
+	m.OOB = nil
+	if s.tx != nil {
+		m.OOB = s.tx.request(b)
+	}
 	// A client sends to one address (the SFU's) nearly always.
 	if m.Addr.(*net.UDPAddr).AddrPort() != to {
 		m.Addr = net.UDPAddrFromAddrPort(to)
@@ -67,8 +72,15 @@ func (s *sendBatch) uncork(sent func(b []byte, at time.Time)) {
 		return
 	}
 	now := time.Now()
+	asked := 0
 	for i := range held {
 		sent(held[i].Buffers[0], now)
+		if held[i].OOB != nil {
+			asked++
+		}
+	}
+	if s.tx != nil && asked > 0 {
+		defer s.tx.asked(asked) // once sent: the stamps are queued by then
 	}
 	for len(held) > 0 {
 		n, err := s.conn.WriteBatch(held, 0)

@@ -61,7 +61,7 @@ func TestCorkedSendsHoldThenDeliver(t *testing.T) {
 			if err := p.Unmarshal(buf[:n]); err != nil || p.SequenceNumber != uint16(round)*10+seq {
 				t.Fatalf("round %d: got seq %d (%v), want %d", round, p.SequenceNumber, err, uint16(round)*10+seq)
 			}
-			sent, ok := c.sends.sent(false, p.SequenceNumber, c.cfg.Epoch)
+			sent, _, ok := c.sends.sent(false, p.SequenceNumber, c.cfg.Epoch)
 			if !ok || sent.After(arrived) {
 				t.Fatalf("seq %d: send time %v recorded %v, arrived %v", p.SequenceNumber, sent, ok, arrived)
 			}
