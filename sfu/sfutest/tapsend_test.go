@@ -13,19 +13,7 @@ import (
 // sends nothing; uncork hands every held datagram to the kernel at once, in
 // order, and records RTP send times no later than the datagrams' arrival.
 func TestCorkedSendsHoldThenDeliver(t *testing.T) {
-	c := &Client{cfg: ClientConfig{Epoch: time.Now()}}
-	src, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	dst, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer dst.Close()
-	tc := &tapConn{UDPConn: src, c: c, out: sendBatch{conn: ipv4.NewPacketConn(src)}}
-	c.taps = []*tapConn{tc}
+	c, tc, dst := loopbackSender(t)
 	to := dst.LocalAddr().(*net.UDPAddr).AddrPort()
 
 	for round := range 3 {
@@ -78,4 +66,22 @@ func TestCorkedSendsHoldThenDeliver(t *testing.T) {
 	if n, _, err := dst.ReadFromUDP(buf); err != nil || string(buf[:n]) != "stun" {
 		t.Fatalf("uncorked write: %q %v", buf[:n], err)
 	}
+}
+
+// loopbackSender is a load client with one socket, and a socket to send to.
+func loopbackSender(t *testing.T) (*Client, *tapConn, *net.UDPConn) {
+	t.Helper()
+	listen := func() *net.UDPConn {
+		c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	c := &Client{cfg: ClientConfig{Epoch: time.Now()}}
+	src := listen()
+	tc := &tapConn{UDPConn: src, c: c, out: sendBatch{conn: ipv4.NewPacketConn(src)}}
+	c.taps = []*tapConn{tc}
+	return c, tc, listen()
 }

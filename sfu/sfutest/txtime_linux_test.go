@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/pion/rtp"
-	"golang.org/x/net/ipv4"
 )
 
 // TestTransmitStampsConfirmSends: with transmit stamps on, a corked batch's
@@ -17,24 +16,12 @@ import (
 // The receive stamps the same kind of socket asks for still come alone,
 // untruncated.
 func TestTransmitStampsConfirmSends(t *testing.T) {
-	c := &Client{cfg: ClientConfig{Epoch: time.Now()}}
-	src, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	dst, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer dst.Close()
-	tc := &tapConn{UDPConn: src, c: c, out: sendBatch{conn: ipv4.NewPacketConn(src)}}
+	c, tc, dst := loopbackSender(t)
 	tc.out.tx = &tc.tx
-	tc.tx.enable(src)
+	tc.tx.enable(tc.UDPConn)
 	if !tc.tx.on.Load() {
 		t.Fatal("kernel refused SO_TIMESTAMPING with transmit stamps and the receive filter")
 	}
-	c.taps = []*tapConn{tc}
 	recv := &tapConn{UDPConn: dst, c: &Client{}}
 	recv.rx.enable(dst)
 	recv.tx.enable(dst)
