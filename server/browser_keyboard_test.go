@@ -35,6 +35,15 @@ func TestBrowserKeyboardOnly(t *testing.T) {
 	p.key(kb.ArrowDown)
 	p.wait("arrow in times", `document.activeElement === document.querySelectorAll("#day-times .time")[1]`)
 	p.key(kb.ArrowUp)
+	// The first time can start within seconds, and booking it as the clock
+	// passes its start would be refused: arrow on to the first that is a
+	// minute away (as in TestBrowserJourney).
+	skip := eval[int](p, `(() => { const ts = [...document.querySelectorAll("#day-times .time")];
+		const i = ts.findIndex((b) => new Date(b.dataset.start) - Date.now() > 60000);
+		return i < 0 ? ts.length - 1 : i; })()`)
+	for range skip {
+		p.key(kb.ArrowDown)
+	}
 	p.key(kb.Enter)
 	p.wait("form", `document.documentElement.dataset.view === "v-form"`)
 
