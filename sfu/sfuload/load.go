@@ -462,15 +462,22 @@ func (g *gen) snap(pid string) snapshot {
 // latencies takes the samples since the last call: transit (added by the
 // SFU) and end-to-end, in ms.
 func (g *gen) latencies(keep bool) (transit, e2e []float64) {
+	var ts, es [][]float64
+	nt, ne := 0, 0
 	for _, p := range g.pairs {
 		for _, c := range []*sfutest.Client{p.clerk, p.citizen} {
 			for _, st := range []*sfutest.Stats{&c.Video, &c.Audio} {
 				t, e := st.TakeTransits(), st.TakeLatencies()
-				if keep {
-					transit, e2e = append(transit, t...), append(e2e, e...)
-				}
+				ts, es, nt, ne = append(ts, t), append(es, e), nt+len(t), ne+len(e)
 			}
 		}
+	}
+	if !keep {
+		return nil, nil
+	}
+	transit, e2e = make([]float64, 0, nt), make([]float64, 0, ne)
+	for i := range ts {
+		transit, e2e = append(transit, ts[i]...), append(e2e, es[i]...)
 	}
 	return transit, e2e
 }

@@ -121,7 +121,7 @@ func (s *samples) take() []float64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := s.v
-	s.v = nil
+	s.v = make([]float64, 0, cap(out)) // the next window is about as long
 	return out
 }
 
