@@ -52,18 +52,27 @@ const (
 // arrivalTime reads the kernel's receive stamp from a datagram's control
 // messages (now if there is none).
 func arrivalTime(oob []byte) time.Time {
-	// One message at a time: parsing them all would allocate per datagram.
+	if data := socketStamp(oob, syscall.SCM_TIMESTAMPNS, int(unsafe.Sizeof(syscall.Timespec{}))); data != nil {
+		ts := (*syscall.Timespec)(unsafe.Pointer(&data[0]))
+		return time.Unix(ts.Unix())
+	}
+	return time.Now()
+}
+
+// socketStamp returns the data of the first SOL_SOCKET control message of
+// type typ with at least size bytes (receive and transmit stamps), or nil.
+// It parses one message at a time: parsing them all would allocate per
+// datagram.
+func socketStamp(oob []byte, typ int32, size int) []byte {
 	for len(oob) > 0 {
 		h, data, rest, err := unix.ParseOneSocketControlMessage(oob)
 		if err != nil {
-			break
+			return nil
 		}
-		if h.Level == syscall.SOL_SOCKET && h.Type == syscall.SCM_TIMESTAMPNS &&
-			len(data) >= int(unsafe.Sizeof(syscall.Timespec{})) {
-			ts := (*syscall.Timespec)(unsafe.Pointer(&data[0]))
-			return time.Unix(ts.Unix())
+		if h.Level == syscall.SOL_SOCKET && h.Type == typ && len(data) >= size {
+			return data
 		}
 		oob = rest
 	}
-	return time.Now()
+	return nil
 }

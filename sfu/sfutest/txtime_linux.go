@@ -146,20 +146,15 @@ func (x *txClock) drain(stamp func(rtpHead []byte, at time.Time)) {
 
 // txStamp finds the software stamp of an error queue message.
 func txStamp(oob []byte) (time.Time, bool) {
-	msgs, err := unix.ParseSocketControlMessage(oob)
-	if err != nil {
+	data := socketStamp(oob, unix.SCM_TIMESTAMPING, int(unsafe.Sizeof(unix.ScmTimestamping{})))
+	if data == nil {
 		return time.Time{}, false
 	}
-	for _, m := range msgs {
-		if m.Header.Level == unix.SOL_SOCKET && m.Header.Type == unix.SCM_TIMESTAMPING &&
-			len(m.Data) >= int(unsafe.Sizeof(unix.ScmTimestamping{})) {
-			ts := (*unix.ScmTimestamping)(unsafe.Pointer(&m.Data[0]))
-			if ts.Ts[0].Sec != 0 || ts.Ts[0].Nsec != 0 {
-				return time.Unix(ts.Ts[0].Unix()), true
-			}
-		}
+	ts := (*unix.ScmTimestamping)(unsafe.Pointer(&data[0]))
+	if ts.Ts[0].Sec == 0 && ts.Ts[0].Nsec == 0 {
+		return time.Time{}, false
 	}
-	return time.Time{}, false
+	return time.Unix(ts.Ts[0].Unix()), true
 }
 
 // udpPayload finds the UDP payload in a packet as the error queue returns
