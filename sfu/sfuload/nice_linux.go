@@ -1,6 +1,7 @@
 package sfuload
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -28,26 +29,46 @@ func yieldToSFU(p Priority) error {
 	if p == PriorityEqual {
 		return nil
 	}
-	tasks, err := os.ReadDir("/proc/self/task")
-	if err != nil {
-		return err
-	}
-	for _, t := range tasks {
-		tid, err := strconv.Atoi(t.Name())
-		if err != nil {
-			continue
-		}
-		switch p {
-		case PriorityIdle:
-			err = unix.SchedSetAttr(tid, &unix.SchedAttr{Size: unix.SizeofSchedAttr, Policy: unix.SCHED_IDLE}, 0)
-		case PriorityLow:
-			err = syscall.Setpriority(syscall.PRIO_PROCESS, tid, lowNice)
-		default:
-			return fmt.Errorf("sfuload: unknown generator priority %q", p)
-		}
+	// A thread being started while the list is read is missing from it,
+	// and one started by a thread not yet lowered inherits the old
+	// priority (and passes it on): so go over the list again until it
+	// holds no thread not yet lowered.
+	done := map[int]bool{}
+	for pass := 0; ; pass++ {
+		tasks, err := os.ReadDir("/proc/self/task")
 		if err != nil {
 			return err
 		}
+		fresh := 0
+		for _, t := range tasks {
+			tid, err := strconv.Atoi(t.Name())
+			if err != nil || done[tid] {
+				continue
+			}
+			if err := lowerThread(tid, p); err != nil && !errors.Is(err, unix.ESRCH) {
+				return err
+			}
+			done[tid] = true
+			fresh++
+		}
+		if fresh == 0 {
+			return nil
+		}
+		if pass == maxLowerPasses {
+			return fmt.Errorf("sfuload: threads kept appearing while lowering the generator's priority")
+		}
 	}
-	return nil
+}
+
+// maxLowerPasses bounds yieldToSFU's passes over the thread list.
+const maxLowerPasses = 20
+
+func lowerThread(tid int, p Priority) error {
+	switch p {
+	case PriorityIdle:
+		return unix.SchedSetAttr(tid, &unix.SchedAttr{Size: unix.SizeofSchedAttr, Policy: unix.SCHED_IDLE}, 0)
+	case PriorityLow:
+		return syscall.Setpriority(syscall.PRIO_PROCESS, tid, lowNice)
+	}
+	return fmt.Errorf("sfuload: unknown generator priority %q", p)
 }
