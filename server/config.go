@@ -21,6 +21,8 @@ import (
 	_ "time/tzdata"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/sprechstunde/sprechstunde/sfu"
 )
 
 // ConfigFileEnv names the environment variable holding the config file path;
@@ -84,6 +86,9 @@ type SFUConfig struct {
 	// TurnAllowPrivatePeers lets TURN relay to private and loopback
 	// addresses; never in production (it opens the internal network).
 	TurnAllowPrivatePeers bool `yaml:"turn_allow_private_peers"`
+	// UDPReadInterval: how often the media UDP socket is read while media
+	// flows (Linux); 0 reads on every arrival. See sfu.Config.
+	UDPReadInterval time.Duration `yaml:"udp_read_interval"`
 }
 
 // DefaultConfig returns the built-in defaults, the base Load starts from.
@@ -115,6 +120,8 @@ func DefaultConfig() Config {
 			PublicIPs:   []string{},
 			ICETCP:      true,
 			ListenIPs:   []string{},
+
+			UDPReadInterval: sfu.DefaultConfig().UDPReadInterval,
 		},
 	}
 }
@@ -469,6 +476,10 @@ func (c *Config) validateSFU(bad func(key, format string, args ...any), httpPort
 		if s.TurnPort != 0 && (s.TurnPort == s.UDPPort || s.TurnPort == s.TCPPort || s.TurnPort == httpPort) {
 			bad("sfu.turn_port", "%d collides with sfu.udp_port, sfu.tcp_port or http_addr", s.TurnPort)
 		}
+	}
+	if s.UDPReadInterval < 0 || s.UDPReadInterval > sfu.MaxUDPReadInterval {
+		bad("sfu.udp_read_interval", "want a duration from 0 (read on every arrival) to %s, got %s",
+			sfu.MaxUDPReadInterval, s.UDPReadInterval)
 	}
 	if s.PublicIPs == nil {
 		s.PublicIPs = []string{}

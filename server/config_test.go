@@ -218,6 +218,8 @@ func TestLoadErrors(t *testing.T) {
 		{"sfu port range", nil, map[string]string{"SPRECHSTUNDE_SFU_UDP_PORT": "70000"}, []string{"sfu.udp_port (SPRECHSTUNDE_SFU_UDP_PORT)"}},
 		{"sfu turn collision", nil, map[string]string{"SPRECHSTUNDE_SFU_TURN_PORT": "50000"}, []string{"sfu.turn_port"}},
 		{"sfu tcp vs http", nil, map[string]string{"SPRECHSTUNDE_SFU_TCP_PORT": "8080"}, []string{"sfu.tcp_port"}},
+		{"sfu read interval", nil, map[string]string{"SPRECHSTUNDE_SFU_UDP_READ_INTERVAL": "1s"}, []string{"sfu.udp_read_interval (SPRECHSTUNDE_SFU_UDP_READ_INTERVAL)"}},
+		{"sfu read interval negative", nil, map[string]string{"SPRECHSTUNDE_SFU_UDP_READ_INTERVAL": "-1ms"}, []string{"sfu.udp_read_interval"}},
 		{"sfu public ip", nil, map[string]string{"SPRECHSTUNDE_SFU_PUBLIC_IPS": "example.de"}, []string{"sfu.public_ips"}},
 		{
 			"all problems reported at once",

@@ -37,6 +37,7 @@ func loadgenSFU(ctx context.Context, args []string, _ func(string) string, stdou
 	fs.DurationVar(&cfg.Measure, "measure", cfg.Measure, "measuring window per step")
 	fs.DurationVar(&cfg.MaxDuration, "max", cfg.MaxDuration, "time budget for the whole run")
 	fs.BoolVar(&cfg.InProcess, "in-process", false, "run the SFU in this process (figures then include the generator)")
+	fs.DurationVar(&cfg.UDPReadInterval, "udp-read-interval", cfg.UDPReadInterval, "the SFU's sfu.udp_read_interval (0: read the media socket on every arrival)")
 	prio := fs.String("gen-priority", string(cfg.GeneratorPriority), "load generator's CPU priority below the SFU child: idle (Linux SCHED_IDLE), low (niceness 10) or equal")
 	if err := fs.Parse(args); err != nil {
 		return err

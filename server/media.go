@@ -19,6 +19,7 @@ func sfuConfig(c SFUConfig, log *slog.Logger) (sfu.Config, error) {
 	cfg.ListenIPs = c.ListenIPs
 	cfg.LoopbackOnly = c.LoopbackOnly
 	cfg.NAT1To1IPs = c.PublicIPs
+	cfg.UDPReadInterval = c.UDPReadInterval
 	if !c.TurnEnabled {
 		return cfg, nil
 	}

@@ -5,26 +5,37 @@ import (
 	"log/slog"
 	"net"
 	"testing"
+	"time"
 )
 
 // TestBatchConnReadsEveryDatagram: datagrams queued in the kernel come out
-// one by one, in order, whole, with their sender, across batch boundaries.
+// one by one, in order, whole, with their sender, across batch boundaries,
+// whether the socket is read on arrival or on a clock.
 func TestBatchConnReadsEveryDatagram(t *testing.T) {
+	for _, interval := range []time.Duration{0, time.Millisecond} {
+		t.Run(fmt.Sprint("interval=", interval), func(t *testing.T) { testBatchConnReads(t, interval) })
+	}
+}
+
+func testBatchConnReads(t *testing.T, interval time.Duration) {
 	c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := newBatchConn(c, slog.New(slog.DiscardHandler))
-	defer b.Close()
 	if err := c.SetReadBuffer(4 << 20); err != nil {
 		t.Fatal(err)
 	}
-	from, err := net.DialUDP("udp4", nil, c.LocalAddr().(*net.UDPAddr))
+	b, err := newBatchConn(c, interval, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	from, err := net.DialUDP("udp4", nil, b.LocalAddr().(*net.UDPAddr))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer from.Close()
-	const n = batchSize*2 + 5
+	const n = intervalBatchSize*2 + 5
 	for i := range n {
 		if _, err := fmt.Fprintf(from, "datagram %03d %s", i, make([]byte, i%7)); err != nil {
 			t.Fatal(err)

@@ -93,8 +93,6 @@ func newMediaNet(cfg Config, log *slog.Logger, pl pionLogs) (_ *mediaNet, err er
 		if err != nil {
 			return nil, fmt.Errorf("listen ICE UDP: %w", err)
 		}
-		bc := newBatchConn(c, log)
-		m.udp = append(m.udp, bc)
 		m.udpPort = c.LocalAddr().(*net.UDPAddr).Port
 		gotR, gotS, err := setSocketBuffers(c, cfg.SocketReceiveBuffer, cfg.SocketSendBuffer)
 		switch {
@@ -107,6 +105,12 @@ func newMediaNet(cfg Config, log *slog.Logger, pl pionLogs) (_ *mediaNet, err er
 		default:
 			log.Debug("ICE socket buffers", "rcvbuf", gotR, "sndbuf", gotS)
 		}
+		bc, err := newBatchConn(c, cfg.UDPReadInterval, log)
+		if err != nil {
+			_ = c.Close()
+			return nil, fmt.Errorf("ICE UDP socket: %w", err)
+		}
+		m.udp = append(m.udp, bc)
 		muxes = append(muxes, ice.NewUDPMuxDefault(ice.UDPMuxParams{
 			Logger: pl.NewLogger("udpmux"), UDPConn: bc,
 		}))

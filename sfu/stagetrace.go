@@ -3,7 +3,7 @@
 package sfu
 
 import (
-	"net"
+	"syscall"
 
 	"golang.org/x/net/ipv4"
 )
@@ -12,7 +12,7 @@ import (
 // the SFU (go build -tags sfutrace, see stagetrace_on.go). In normal builds
 // these hooks are empty and compile away.
 
-func traceSocket(*net.UDPConn, []ipv4.Message) {}
+func traceSocket(syscall.Conn, []ipv4.Message) {}
 func traceRead([]ipv4.Message)                 {}
 func traceForward([]byte) int64                { return 0 }
 func traceForwarded(int64)                     {}

@@ -24,7 +24,6 @@ package sfu
 import (
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -117,7 +116,7 @@ func traceKey(b []byte) (uint64, bool) {
 
 func traceSlotOf(k uint64) *traceSlot { return &traceSlots[(k*0x9E3779B97F4A7C15)>>48] }
 
-func traceSocket(c *net.UDPConn, msgs []ipv4.Message) {
+func traceSocket(c syscall.Conn, msgs []ipv4.Message) {
 	traceStart()
 	for i := range msgs {
 		msgs[i].OOB = make([]byte, 64)

@@ -48,9 +48,10 @@ func credential(room, pid string, role sfu.Role) string {
 
 // serveSFU runs a loopback SFU, writes its websocket URL as the first line
 // of out, and serves until stop is closed.
-func serveSFU(ctx context.Context, out io.Writer, log *slog.Logger) error {
+func serveSFU(ctx context.Context, out io.Writer, log *slog.Logger, readInterval time.Duration) error {
 	cfg := sfutest.LoopbackConfig()
 	cfg.MaxParticipants = 6
+	cfg.UDPReadInterval = readInterval
 	s, err := sfu.New(cfg, loadAuth{}, nil, log)
 	if err != nil {
 		return err
@@ -68,6 +69,9 @@ func serveSFU(ctx context.Context, out io.Writer, log *slog.Logger) error {
 	_ = srv.Shutdown(sctx)
 	return s.Close(sctx)
 }
+
+// readIntervalEnv hands the SFU's UDP read interval to the child.
+const readIntervalEnv = childEnv + "_UDP_READ_INTERVAL"
 
 // profileEnv names the file prefix for CPU and heap profiles: the child
 // writes path.cpu and path.heap, the generator path.gen.cpu and
@@ -92,7 +96,12 @@ func runChild() {
 		childTraces(ctx, prefix)
 	}
 	tuneChildRuntime()
-	if err := serveSFU(ctx, os.Stdout, log); err != nil {
+	interval, err := time.ParseDuration(os.Getenv(readIntervalEnv))
+	if err != nil {
+		log.Error("sfuload child", "err", err)
+		return
+	}
+	if err := serveSFU(ctx, os.Stdout, log, interval); err != nil {
 		log.Error("sfuload child", "err", err)
 	}
 }
@@ -134,13 +143,13 @@ type child struct {
 
 // startChild re-executes the current binary with the same arguments; the
 // re-executed Run sees childEnv and serves the SFU instead.
-func startChild(ctx context.Context) (*child, error) {
+func startChild(ctx context.Context, readInterval time.Duration) (*child, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
 	cmd := exec.Command(exe, os.Args[1:]...)
-	cmd.Env = append(os.Environ(), childEnv+"=1")
+	cmd.Env = append(os.Environ(), childEnv+"=1", readIntervalEnv+"="+readInterval.String())
 	cmd.Stderr = os.Stderr
 	in, err := cmd.StdinPipe()
 	if err != nil {

@@ -63,6 +63,8 @@ type Config struct {
 	// GeneratorPriority is the load generator's CPU priority relative to
 	// the SFU child's (see yieldToSFU).
 	GeneratorPriority Priority
+	// UDPReadInterval is the SFU's sfu.Config.UDPReadInterval.
+	UDPReadInterval time.Duration
 }
 
 // Priority is the load generator's CPU priority.
@@ -86,6 +88,7 @@ func DefaultConfig() Config {
 		MaxLossPct:        1,
 		StartParallel:     8,
 		GeneratorPriority: PriorityIdle,
+		UDPReadInterval:   sfu.DefaultConfig().UDPReadInterval,
 	}
 }
 
@@ -204,7 +207,7 @@ func Run(ctx context.Context, cfg Config, out io.Writer) (Result, error) {
 		defer stop()
 	}
 
-	url, pid, stopSFU, err := startSFU(ctx, cfg.InProcess)
+	url, pid, stopSFU, err := startSFU(ctx, cfg.InProcess, cfg.UDPReadInterval)
 	if err != nil {
 		return Result{}, err
 	}
@@ -294,9 +297,9 @@ func Run(ctx context.Context, cfg Config, out io.Writer) (Result, error) {
 
 // startSFU returns the websocket URL, the pid to measure ("self" in
 // process) and a stop function.
-func startSFU(ctx context.Context, inProcess bool) (string, string, func(), error) {
+func startSFU(ctx context.Context, inProcess bool, readInterval time.Duration) (string, string, func(), error) {
 	if !inProcess {
-		c, err := startChild(ctx)
+		c, err := startChild(ctx, readInterval)
 		if err != nil {
 			return "", "", nil, err
 		}
@@ -305,7 +308,7 @@ func startSFU(ctx context.Context, inProcess bool) (string, string, func(), erro
 	sctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
-	go func() { done <- serveSFU(sctx, pw, nil); pw.Close() }()
+	go func() { done <- serveSFU(sctx, pw, nil, readInterval); pw.Close() }()
 	line, err := bufio.NewReader(pr).ReadString('\n')
 	url, ok := strings.CutPrefix(strings.TrimSpace(line), readyPrefix)
 	if err != nil || !ok {

@@ -101,7 +101,7 @@ func TestRunSmoke(t *testing.T) {
 	var out bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	res, err := Run(ctx, Config{Steps: []int{2}, Settle: time.Second, Measure: 2 * time.Second, MaxDuration: 50 * time.Second}, &out)
+	res, err := Run(ctx, Config{Steps: []int{2}, Settle: time.Second, Measure: 2 * time.Second, MaxDuration: 50 * time.Second, UDPReadInterval: DefaultConfig().UDPReadInterval}, &out)
 	if err != nil {
 		t.Fatalf("Run: %v\n%s", err, out.String())
 	}

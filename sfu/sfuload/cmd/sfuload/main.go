@@ -22,6 +22,7 @@ func main() {
 	flag.DurationVar(&cfg.Settle, "settle", cfg.Settle, "settle time before measuring")
 	flag.DurationVar(&cfg.MaxDuration, "max", cfg.MaxDuration, "time budget for the whole run")
 	flag.BoolVar(&cfg.InProcess, "in-process", false, "run the SFU in this process")
+	flag.DurationVar(&cfg.UDPReadInterval, "udp-read-interval", cfg.UDPReadInterval, "the SFU's UDP read interval (0: read on every arrival)")
 	flag.Parse()
 	if *steps != "" {
 		cfg.Steps = nil
