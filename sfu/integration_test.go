@@ -121,9 +121,24 @@ func mustWait(ctx context.Context, t *testing.T, c *sfutest.Client, what string,
 }
 
 // TestMediaBothWays: clerk and admitted citizen receive each other's audio
-// and video, including keyframes (PLI on subscribe).
+// and video, including keyframes (PLI on subscribe), with the media socket
+// read on a clock (the default) and on every arrival.
 func TestMediaBothWays(t *testing.T) {
-	e := newEnv(t, nil)
+	for _, tc := range []struct {
+		name     string
+		interval time.Duration
+	}{
+		{"read on a clock", sfu.DefaultConfig().UDPReadInterval},
+		{"read on arrival", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			testMediaBothWays(t, func(c *sfu.Config) { c.UDPReadInterval = tc.interval })
+		})
+	}
+}
+
+func testMediaBothWays(t *testing.T, mod func(*sfu.Config)) {
+	e := newEnv(t, mod)
 	ctx := testCtx(t, 30*time.Second)
 	e.grant("clerk", "r1", "p-clerk", sfu.RoleClerk)
 	e.grant("cit", "r1", "p-cit", sfu.RoleCitizen)
