@@ -18,14 +18,7 @@ func TestBatchConnReadsEveryDatagram(t *testing.T) {
 }
 
 func testBatchConnReads(t *testing.T, interval time.Duration) {
-	c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.SetReadBuffer(4 << 20); err != nil {
-		t.Fatal(err)
-	}
-	b, err := newBatchConn(c, interval, slog.New(slog.DiscardHandler))
+	b, err := newBatchConn(loopbackUDP(t), interval, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

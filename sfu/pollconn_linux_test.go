@@ -39,20 +39,11 @@ func registeredInEpoll(t *testing.T, fd int) bool {
 	return false
 }
 
-func listenLoopback(t *testing.T) *net.UDPConn {
-	t.Helper()
-	c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 // TestDetachUDPLeavesNetworkPoller: the socket Go watched is closed, and
 // the one kept, at the same address, is watched by no epoll instance, so
 // arriving datagrams wake no thread.
 func TestDetachUDPLeavesNetworkPoller(t *testing.T) {
-	c := listenLoopback(t)
+	c := loopbackUDP(t)
 	var before int
 	raw, _ := c.SyscallConn()
 	_ = raw.Control(func(fd uintptr) { before = int(fd) })
@@ -71,7 +62,7 @@ func TestDetachUDPLeavesNetworkPoller(t *testing.T) {
 		t.Fatalf("address %s, want %s", p.LocalAddr(), c.LocalAddr())
 	}
 	// Single reads and writes work on it.
-	peer := listenLoopback(t)
+	peer := loopbackUDP(t)
 	defer peer.Close()
 	if _, err := p.WriteTo([]byte("ping"), peer.LocalAddr()); err != nil {
 		t.Fatal(err)
@@ -112,7 +103,7 @@ func (c *countingBatch) WriteBatch(ms []ipv4.Message, flags int) (int, error) {
 // once it has been empty for idlePolls reads, and a datagram that arrives
 // then is still read.
 func TestBatchConnIdleWaitsInPoll(t *testing.T) {
-	b, err := newBatchConn(listenLoopback(t), time.Millisecond, slog.New(slog.DiscardHandler))
+	b, err := newBatchConn(loopbackUDP(t), time.Millisecond, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +126,7 @@ func TestBatchConnIdleWaitsInPoll(t *testing.T) {
 	if n := counter.reads.Load(); n > idlePolls+2 {
 		t.Fatalf("%d reads of an idle socket, want at most %d", n, idlePolls+2)
 	}
-	peer := listenLoopback(t)
+	peer := loopbackUDP(t)
 	defer peer.Close()
 	if _, err := peer.WriteTo([]byte("wake"), b.LocalAddr()); err != nil {
 		t.Fatal(err)
@@ -154,7 +145,7 @@ func TestBatchConnIdleWaitsInPoll(t *testing.T) {
 // once (not after idleWait), with net.ErrClosed, and later calls fail the
 // same way.
 func TestPollConnCloseWakesReader(t *testing.T) {
-	p, err := detachUDP(listenLoopback(t))
+	p, err := detachUDP(loopbackUDP(t))
 	if err != nil {
 		t.Fatal(err)
 	}
