@@ -51,8 +51,7 @@ type batchWriter struct {
 	queue  []ipv4.Message // waiting to be sent, in order
 	spare  []ipv4.Message // the last batch sent, reused as the next queue
 	busy   bool           // a kick is pending or the flusher is sending
-	epoch  time.Time      // for oldest: monotonic time since the writer began
-	oldest time.Duration  // when the queue last went from empty to not empty
+	oldest time.Time      // when the queue last went from empty to not empty
 	kickT  int64          // when busy was set (stage tracing builds only)
 
 	dropped  atomic.Uint64 // datagrams refused because the queue was full
@@ -86,8 +85,7 @@ var errDatagramTooLarge = errors.New("sfu: datagram larger than the send buffers
 const dropWarnEvery = 10 * time.Second
 
 func newBatchWriter(conn batchWriteConn, log *slog.Logger) *batchWriter {
-	w := &batchWriter{conn: conn, log: log, kick: make(chan struct{}, 1), done: make(chan struct{}),
-		epoch: time.Now()}
+	w := &batchWriter{conn: conn, log: log, kick: make(chan struct{}, 1), done: make(chan struct{})}
 	w.startFlusher()
 	return w
 }
@@ -102,7 +100,7 @@ func (w *batchWriter) WriteToAddrPort(p []byte, to netip.AddrPort) (int, error) 
 	if len(p) > datagramMax {
 		return 0, errDatagramTooLarge
 	}
-	now := time.Since(w.epoch)
+	now := time.Now()
 	w.mu.Lock()
 	n := len(w.queue)
 	if n >= writeQueueLimit {
@@ -133,7 +131,7 @@ func (w *batchWriter) WriteToAddrPort(p []byte, to netip.AddrPort) (int, error) 
 		w.kickT = traceNow()
 	}
 	var late []ipv4.Message
-	if !kick && now-w.oldest >= flushLate && w.sending.TryLock() {
+	if !kick && now.Sub(w.oldest) >= flushLate && w.sending.TryLock() {
 		late = w.take()
 	}
 	w.mu.Unlock()

@@ -278,7 +278,7 @@ func (r *recordingConn) sent() [][]byte {
 func TestBatchWriterLateFlusher(t *testing.T) {
 	conn := &recordingConn{}
 	w := &batchWriter{conn: conn, log: slog.New(slog.DiscardHandler), kick: make(chan struct{}, 1),
-		done: make(chan struct{}), epoch: time.Now()}
+		done: make(chan struct{})}
 	to := netip.MustParseAddrPort("127.0.0.1:9")
 	write := func(seq byte) {
 		t.Helper()
