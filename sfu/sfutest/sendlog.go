@@ -38,18 +38,22 @@ func (l *sendLog) slots(audio bool) *[sendLogSlots]atomic.Uint64 {
 
 // record notes the time taken before seq's send call.
 func (l *sendLog) record(audio bool, seq uint16, at, epoch time.Time) {
-	ns := uint64(at.Sub(epoch).Nanoseconds()) & sendLogMask
-	l.slots(audio)[seq%sendLogSlots].Store(uint64(seq)<<48 | ns)
+	l.slots(audio)[seq%sendLogSlots].Store(sendLogEntry(seq, at, epoch))
+}
+
+// sendLogEntry packs a slot: seq above the time since epoch.
+func sendLogEntry(seq uint16, at, epoch time.Time) uint64 {
+	return uint64(seq)<<48 | uint64(at.Sub(epoch).Nanoseconds())&sendLogMask
 }
 
 // confirm replaces seq's time with the kernel's transmit stamp, unless its
 // slot has been reused since.
 func (l *sendLog) confirm(audio bool, seq uint16, at, epoch time.Time) {
 	slot := &l.slots(audio)[seq%sendLogSlots]
-	ns := uint64(at.Sub(epoch).Nanoseconds()) & sendLogMask
+	entry := sendLogEntry(seq, at, epoch) | sendLogKern
 	for {
 		v := slot.Load()
-		if v == 0 || uint16(v>>48) != seq || slot.CompareAndSwap(v, uint64(seq)<<48|sendLogKern|ns) {
+		if v == 0 || uint16(v>>48) != seq || slot.CompareAndSwap(v, entry) {
 			return
 		}
 	}

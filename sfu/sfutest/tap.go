@@ -94,14 +94,22 @@ func (t *tapConn) WriteTo(b []byte, addr net.Addr) (int, error) {
 // transit; confirmSend, when the kernel says it left.
 func (t *tapConn) recordSend(b []byte, at time.Time) {
 	if isRTP(b) {
-		t.c.sends.record(b[1]&0x7f == opusPT, binary.BigEndian.Uint16(b[2:]), at, t.c.cfg.Epoch)
+		audio, seq := rtpKey(b)
+		t.c.sends.record(audio, seq, at, t.c.cfg.Epoch)
 	}
 }
 
 func (t *tapConn) confirmSend(b []byte, at time.Time) {
 	if isRTP(b) {
-		t.c.sends.confirm(b[1]&0x7f == opusPT, binary.BigEndian.Uint16(b[2:]), at, t.c.cfg.Epoch)
+		audio, seq := rtpKey(b)
+		t.c.sends.confirm(audio, seq, at, t.c.cfg.Epoch)
 	}
+}
+
+// rtpKey is what the send log files an RTP packet under: its kind and
+// sequence number.
+func rtpKey(b []byte) (audio bool, seq uint16) {
+	return b[1]&0x7f == opusPT, binary.BigEndian.Uint16(b[2:])
 }
 
 // departure is when the client sent an RTP packet, for latency: the
@@ -125,7 +133,7 @@ func (c *Client) departure(b []byte, audio bool, seq uint16, epoch time.Time) (t
 
 func (c *Client) stampsSends() bool {
 	for _, t := range c.sockets() {
-		if t.tx.on.Load() {
+		if t.tx.stamping() {
 			return true
 		}
 	}
@@ -159,10 +167,9 @@ func (c *Client) countRTP(b []byte, now time.Time) bool {
 	if !isRTP(b) {
 		return false
 	}
-	seq := binary.BigEndian.Uint16(b[2:])
+	audio, seq := rtpKey(b)
 	ts := binary.BigEndian.Uint32(b[4:])
 	ssrc := binary.BigEndian.Uint32(b[8:])
-	audio := b[1]&0x7f == opusPT
 	st, rate := &c.Video, uint32(90000)
 	if audio {
 		st, rate = &c.Audio, 48000

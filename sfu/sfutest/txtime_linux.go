@@ -93,6 +93,9 @@ func (x *txClock) request(b []byte) []byte {
 	return nil
 }
 
+// stamping reports whether transmit stamps are on.
+func (x *txClock) stamping() bool { return x.on.Load() }
+
 // asked counts sent datagrams that carried a stamp request.
 func (x *txClock) asked(n int) { x.pending.Add(int64(n)) }
 

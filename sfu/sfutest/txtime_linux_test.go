@@ -19,7 +19,7 @@ func TestTransmitStampsConfirmSends(t *testing.T) {
 	c, tc, dst := loopbackSender(t)
 	tc.out.tx = &tc.tx
 	tc.tx.enable(tc.UDPConn)
-	if !tc.tx.on.Load() {
+	if !tc.tx.stamping() {
 		t.Fatal("kernel refused SO_TIMESTAMPING with transmit stamps and the receive filter")
 	}
 	recv := &tapConn{UDPConn: dst, c: &Client{}}
