@@ -70,7 +70,7 @@ func (o *Office) CitizenAccess(ctx context.Context, joinToken string) (RoomAcces
 	if err != nil {
 		return RoomAccess{}, err
 	}
-	return o.access(a, RoomRoleCitizen, "citizen-"+strconv.FormatInt(a.ID, 10), a.CitizenName, o.opt.JoinEarly)
+	return o.access(a, RoomRoleCitizen, "citizen-"+strconv.FormatInt(a.ID, 10), DisplayName(a.CitizenName), o.opt.JoinEarly)
 }
 
 // StaffAccess lets the responsible clerk (or an admin) into an appointment's room.
@@ -79,14 +79,14 @@ func (o *Office) StaffAccess(ctx context.Context, act Actor, appointmentID int64
 	if err != nil {
 		return RoomAccess{}, fmt.Errorf("booking: appointment %d: %w", appointmentID, err)
 	}
-	if a.ClerkID != act.UserID && !act.isAdmin() {
-		return RoomAccess{}, fmt.Errorf("booking: room of %d: %w", appointmentID, ErrForbidden)
+	if err := mayHandle(act, a.ClerkID, "room of appointment "+strconv.FormatInt(appointmentID, 10)); err != nil {
+		return RoomAccess{}, err
 	}
 	u, err := o.store.User(ctx, act.UserID)
 	if err != nil {
 		return RoomAccess{}, fmt.Errorf("booking: staff %d: %w", act.UserID, err)
 	}
-	return o.access(a, RoomRoleClerk, "staff-"+strconv.FormatInt(u.ID, 10), u.Name, max(o.opt.JoinEarly, clerkEarly))
+	return o.access(a, RoomRoleClerk, "staff-"+strconv.FormatInt(u.ID, 10), DisplayName(u.Name), max(o.opt.JoinEarly, clerkEarly))
 }
 
 // GuestAccess admits a guest (e.g. a sign-language interpreter) invited by
@@ -103,14 +103,12 @@ func (o *Office) GuestAccess(ctx context.Context, appointmentID int64, guestID, 
 	return o.access(a, RoomRoleGuest, "guest-"+guestID, name, o.opt.JoinEarly)
 }
 
-// GuestName validates and trims the name a guest gives for themselves.
+// GuestName cleans (see DisplayName) and validates the name a guest gives
+// for themselves.
 func GuestName(name string) (string, error) {
-	name = strings.TrimSpace(name)
+	name = DisplayName(name)
 	v := &ValidationError{}
 	checkText(v, "name", name, 1, 100)
-	if strings.ContainsAny(name, "\r\n\t") {
-		v.Add("name", "must be a single line")
-	}
 	return name, v.Err()
 }
 

@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // NewUser is an admin's input for a staff account.
@@ -20,7 +19,7 @@ type NewUser struct {
 func (n *NewUser) validate() error {
 	v := &ValidationError{}
 	n.Email = NormalizeEmail(n.Email)
-	n.Name = strings.TrimSpace(n.Name)
+	n.Name = DisplayName(n.Name)
 	checkEmail(v, "email", n.Email)
 	checkText(v, "name", n.Name, 1, 200)
 	checkPassword(v, n.Password)
@@ -110,7 +109,7 @@ func (o *Office) UpdateUser(ctx context.Context, a Actor, id int64, ch UserChang
 	}
 	v := &ValidationError{}
 	if ch.Name != nil {
-		u.Name = strings.TrimSpace(*ch.Name)
+		u.Name = DisplayName(*ch.Name)
 		checkText(v, "name", u.Name, 1, 200)
 	}
 	if ch.Role != nil {
