@@ -31,17 +31,10 @@ func (o *Office) Case(ctx context.Context, a Actor, number string) (Case, error)
 	if err != nil {
 		return Case{}, fmt.Errorf("booking: case %q: %w", number, err)
 	}
-	if err := canSeeCase(a, c); err != nil {
+	if err := mayHandle(a, c.ClerkID, "case "+c.Number); err != nil {
 		return Case{}, err
 	}
 	return c, nil
-}
-
-func canSeeCase(a Actor, c Case) error {
-	if a.isAdmin() || c.ClerkID == a.UserID {
-		return nil
-	}
-	return fmt.Errorf("booking: case %s: %w", c.Number, ErrForbidden)
 }
 
 // AddNote appends a clerk's note to a case.

@@ -166,8 +166,8 @@ func TestAccessControl(t *testing.T) {
 	}{
 		{"anonymous appointments", "GET", "/api/v1/clerk/appointments", anon, 401},
 		{"anonymous case", "GET", "/api/v1/cases/" + b.CaseNumber, anon, 401},
-		{"other clerk's case", "GET", "/api/v1/cases/" + b.CaseNumber, clerkB, 403},
-		{"note on other clerk's case", "POST", "/api/v1/cases/" + b.CaseNumber + "/notes", clerkB, 403},
+		{"other clerk's case", "GET", "/api/v1/cases/" + b.CaseNumber, clerkB, 404},
+		{"note on other clerk's case", "POST", "/api/v1/cases/" + b.CaseNumber + "/notes", clerkB, 404},
 		{"other clerk's calendar", "GET", "/api/v1/clerk/appointments?clerk_id=2", clerkB, 403},
 		{"note without CSRF", "POST", "/api/v1/cases/" + b.CaseNumber + "/notes", noCSRF, 403},
 		{"admin reads any case", "GET", "/api/v1/cases/" + b.CaseNumber, admin, 200},
