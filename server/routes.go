@@ -15,7 +15,9 @@ func (a *App) routes() (*echo.Echo, error) {
 	e.HTTPErrorHandler = a.handleError
 	e.IPExtractor = echo.ExtractIPDirect()
 	if nets := a.cfg.TrustedProxyNets(); len(nets) > 0 {
-		var opts []echo.TrustOption
+		// Exactly the configured proxies: echo would also believe loopback,
+		// link-local and private peers, so anyone on the LAN could pick an IP.
+		opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
 		for _, n := range nets {
 			opts = append(opts, echo.TrustIPRange(n))
 		}
