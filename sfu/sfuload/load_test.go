@@ -115,12 +115,15 @@ func TestRunSmoke(t *testing.T) {
 			t.Errorf("final JSON lacks %q", k)
 		}
 	}
-	// The clients sent what their clip and microphone produce, no more.
-	if st := res.Steps[0]; st.SentPct < minSentPct || st.SentPct > 105 {
-		t.Errorf("sent %.1f%% of the nominal media\n%s", st.SentPct, out.String())
+	// Figures only: how much the generator managed to send, or how fast the
+	// SFU forwarded it, depends on the machine and is reported, never asserted.
+	// What must hold is that one step ran and every figure was measured.
+	if len(res.Steps) != 1 || res.Steps[0].Sessions != 2 {
+		t.Fatalf("result = %+v\n%s", res, out.String())
 	}
-	if res.MaxSessions != 2 || len(res.Steps) != 1 || res.Steps[0].ForwardedPPS < 100 || res.SFURSSMB <= 0 {
-		t.Errorf("result = %+v\n%s", res, out.String())
+	// An upper bound is no speed: a client never sends more than its clip.
+	if st := res.Steps[0]; st.SentPct <= 0 || st.SentPct > 105 || st.ForwardedPPS <= 0 || res.SFURSSMB <= 0 {
+		t.Errorf("figures missing or out of range: %+v\n%s", st, out.String())
 	}
 	// Both latencies are measured: added (from each packet's send call) and
 	// end-to-end (from its frame's stamp, earlier, so never much shorter).
