@@ -28,6 +28,14 @@ type Grant struct {
 	DisplayName   string    // real name; shown to the clerk and other admitted participants
 	NotBefore     time.Time // join allowed from here
 	NotAfter      time.Time // room closes here
+	// SessionKey names the credential behind the connection (a room
+	// session, a staff login) without revealing it. Admission belongs to
+	// a key: a reload with the same key rejoins, any other device of the
+	// participant waits for the clerk as a second device. See EndSession.
+	SessionKey string
+	// Admitted says this key was admitted before (e.g. by an earlier
+	// process); it counts only while the room remembers no admission.
+	Admitted bool
 }
 
 // Authorizer turns an opaque join credential into a Grant.
@@ -66,6 +74,7 @@ type Event struct {
 	Duration      time.Duration // call_ended only
 	Reason        string        // removed, room_closed
 	ByParticipant string        // admitted/removed: the clerk who acted
+	SessionKey    string        // the Grant.SessionKey of the participant's connection
 }
 
 // WaitingInfo describes one participant in a waiting room.
@@ -74,6 +83,7 @@ type WaitingInfo struct {
 	DisplayName   string
 	Role          Role
 	Since         time.Time
+	SecondDevice  bool // another device of the participant is or was admitted
 }
 
 // Conn is the part of *websocket.Conn (gorilla) the SFU uses.

@@ -102,6 +102,7 @@ type WaitingEntry struct {
 	DisplayName   string    `json:"displayName"`
 	Role          Role      `json:"role"`
 	Since         time.Time `json:"since"`
+	SecondDevice  bool      `json:"secondDevice,omitempty"` // the participant is in (or was admitted to) the call from another device
 }
 
 // WaitingList is sent to clerks whenever the waiting room changes.
@@ -122,6 +123,7 @@ type Admitted struct {
 // Remove is a clerk's request to send a participant away.
 type Remove struct {
 	ParticipantID string `json:"participantId"`
+	SecondDevice  bool   `json:"secondDevice,omitempty"` // turn away only the waiting second device
 }
 
 // Removed tells a participant it was sent away; the connection closes.

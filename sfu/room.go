@@ -3,6 +3,7 @@ package sfu
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -17,8 +18,9 @@ type room struct {
 	id string
 
 	mu        sync.Mutex
-	members   map[string]*member // connected, waiting, or within reconnect grace
-	admitted  map[string]bool    // remembered until the room closes
+	members   map[string]*member // the seat of each participant: connected, waiting, or within reconnect grace
+	seconds   map[string]*member // another device of a seated participant, waiting for the clerk
+	admitted  map[string]string  // participant -> the session key admitted; remembered until the room closes
 	tracks    map[*upTrack]struct{}
 	trackSeq  uint64
 	notAfter  time.Time
@@ -29,6 +31,8 @@ type room struct {
 
 type member struct {
 	id, name   string
+	key        string // Grant.SessionKey of the connection
+	second     bool   // waits while another device of the participant is or was admitted
 	role       Role
 	sess       *session // nil while within the reconnect grace
 	since      time.Time
@@ -38,7 +42,7 @@ type member struct {
 }
 
 func newRoom(s *SFU, id string, notAfter time.Time) *room {
-	r := &room{s: s, id: id, members: map[string]*member{}, admitted: map[string]bool{},
+	r := &room{s: s, id: id, members: map[string]*member{}, seconds: map[string]*member{}, admitted: map[string]string{},
 		tracks: map[*upTrack]struct{}{}, notAfter: notAfter}
 	r.endTimer = time.AfterFunc(time.Until(notAfter), func() {
 		s.CloseRoom(id, ReasonAppointmentEnded)
@@ -59,13 +63,24 @@ func (r *room) extend(notAfter time.Time) {
 func (r *room) event(t EventType, m *member, now time.Time) Event {
 	ev := Event{Type: t, RoomID: r.id, Time: now}
 	if m != nil {
-		ev.ParticipantID, ev.Role = m.id, m.role
+		ev.ParticipantID, ev.Role, ev.SessionKey = m.id, m.role, m.key
 	}
 	return ev
 }
 
-// join puts a session into the room, replacing an older connection of the
-// same participant (reload, network change) without a new admission.
+// admittedLocked reports whether m is the participant's admitted device:
+// admission belongs to a session key, not just to the participant, so the
+// same link opened elsewhere does not inherit it.
+func (r *room) admittedLocked(m *member) bool {
+	k, ok := r.admitted[m.id]
+	return ok && k == m.key
+}
+
+// join puts a session into the room. A connection with the seat's session
+// key replaces the older one (reload, network change) without a new
+// admission; clerks always take their seat. Any other device of a seated
+// or admitted participant waits beside the seat for the clerk (see
+// joinSecondLocked).
 func (r *room) join(ss *session) error {
 	now := time.Now()
 	g := ss.g
@@ -75,7 +90,22 @@ func (r *room) join(ss *session) error {
 		r.mu.Unlock()
 		return ErrClosed
 	}
+	if _, known := r.admitted[g.ParticipantID]; !known && g.Admitted {
+		r.admitted[g.ParticipantID] = g.SessionKey // admitted before, e.g. by an earlier process
+	}
 	m := r.members[g.ParticipantID]
+	key, hasAdmission := r.admitted[g.ParticipantID]
+	mine := hasAdmission && key == g.SessionKey
+	if g.Role != RoleClerk {
+		switch {
+		case m != nil && m.key == g.SessionKey: // the seat's device again
+		case m != nil && mine: // the admitted device is back while another one waits in its seat
+			r.unseatLocked(m)
+			m = nil
+		case m != nil || (hasAdmission && !mine):
+			return r.joinSecondLocked(ss, m, now)
+		}
+	}
 	var replaced *session
 	if m != nil {
 		replaced = m.sess
@@ -83,40 +113,92 @@ func (r *room) join(ss *session) error {
 			m.grace.Stop()
 			m.grace = nil
 		}
-		m.sess, m.name, m.role = ss, g.DisplayName, g.Role
+		m.sess, m.name, m.role, m.key = ss, g.DisplayName, g.Role, g.SessionKey
 	} else {
 		if r.connectedLocked() >= r.s.cfg.MaxParticipants {
 			r.mu.Unlock()
 			return fmt.Errorf("%w: room full", ErrForbidden)
 		}
-		m = &member{id: g.ParticipantID, name: g.DisplayName, role: g.Role, sess: ss, since: now}
+		m = &member{id: g.ParticipantID, name: g.DisplayName, role: g.Role, key: g.SessionKey, sess: ss, since: now}
 		r.members[m.id] = m
 		evs = append(evs, r.event(EventJoined, m, now))
 	}
-	if g.Role == RoleClerk && !r.admitted[m.id] {
-		r.admitted[m.id] = true
-		evs = append(evs, r.event(EventAdmitted, m, now))
+	if g.Role == RoleClerk && !r.admittedLocked(m) {
+		_, before := r.admitted[m.id]
+		r.admitted[m.id] = m.key
+		if !before {
+			evs = append(evs, r.event(EventAdmitted, m, now))
+		}
 	}
 	status := StatusWaiting
-	if r.admitted[m.id] {
+	if r.admittedLocked(m) {
 		status = StatusAdmitted
 	}
 	ss.conn.send(Joined{ParticipantID: m.id, Role: m.role, Status: status, NotAfter: r.notAfter})
 	if status == StatusAdmitted {
-		ss.conn.send(Admitted{ICEServers: r.s.iceServers(m.id)})
+		ss.conn.send(Admitted{ICEServers: r.s.iceServers(m.id, r.notAfter)})
 	}
 	r.announceLocked()
 	evs = append(evs, r.callStateLocked(now)...)
 	r.mu.Unlock()
 
 	if replaced != nil {
-		replaced.conn.send(Error{Code: CodeReplaced, Message: "joined from another connection"})
-		replaced.conn.close()
-		replaced.closePeer()
+		cut(replaced, Error{Code: CodeReplaced, Message: "joined from another connection"})
 	}
 	r.s.emit(evs)
 	ss.log.Info("joined", "status", status)
 	return nil
+}
+
+// joinSecondLocked lets another device of a seated participant wait for the
+// clerk, flagged as a second device; an older waiting second device gives
+// way. It unlocks mu.
+func (r *room) joinSecondLocked(ss *session, seat *member, now time.Time) error {
+	g := ss.g
+	old := r.seconds[g.ParticipantID]
+	if old == nil && r.connectedLocked() >= r.s.cfg.MaxParticipants {
+		r.mu.Unlock()
+		return fmt.Errorf("%w: room full", ErrForbidden)
+	}
+	m := &member{id: g.ParticipantID, name: g.DisplayName, role: g.Role, key: g.SessionKey, second: true, sess: ss, since: now}
+	if seat == nil { // the admitted device is gone for now: wait in the seat, flagged
+		r.members[m.id] = m
+	} else {
+		r.seconds[m.id] = m
+	}
+	ss.conn.send(Joined{ParticipantID: m.id, Role: m.role, Status: StatusWaiting, NotAfter: r.notAfter})
+	r.announceLocked()
+	r.mu.Unlock()
+	if old != nil {
+		cut(old.sess, Error{Code: CodeReplaced, Message: "joined from another connection"})
+	}
+	r.s.emit([]Event{r.event(EventJoined, m, now)})
+	ss.log.Info("joined", "status", StatusWaiting, "second_device", true)
+	return nil
+}
+
+// unseatLocked moves a waiting seat holder aside as a second device, so
+// the admitted device can take the seat back.
+func (r *room) unseatLocked(m *member) {
+	if m.grace != nil {
+		m.grace.Stop()
+		m.grace = nil
+	}
+	delete(r.members, m.id)
+	if m.sess != nil {
+		if old := r.seconds[m.id]; old != nil && old.sess != nil {
+			go cut(old.sess, Error{Code: CodeReplaced, Message: "joined from another connection"})
+		}
+		m.second = true
+		r.seconds[m.id] = m
+	}
+}
+
+// cut ends a session's connection after telling it why.
+func cut(ss *session, last Message) {
+	ss.conn.send(last)
+	ss.conn.close()
+	ss.closePeer()
 }
 
 // leave is called when a session's connection has ended.
@@ -124,13 +206,20 @@ func (r *room) leave(ss *session) {
 	now := time.Now()
 	var evs []Event
 	r.mu.Lock()
+	if m := r.seconds[ss.id()]; m != nil && m.sess == ss {
+		delete(r.seconds, m.id)
+		r.announceLocked()
+		r.mu.Unlock()
+		r.s.emit([]Event{r.event(EventLeft, m, now)})
+		return
+	}
 	m := r.members[ss.id()]
 	if m == nil || m.sess != ss {
 		r.mu.Unlock()
 		return
 	}
 	m.sess = nil
-	if r.closed || ss.leaving.Load() || !r.admitted[m.id] {
+	if r.closed || ss.leaving.Load() || !r.admittedLocked(m) {
 		delete(r.members, m.id)
 		evs = append(evs, r.event(EventLeft, m, now))
 	} else {
@@ -157,6 +246,8 @@ func (r *room) graceOver(m *member) {
 	r.s.emit(evs)
 }
 
+// admit lets a waiting participant in: the seat's device if it waits,
+// else a waiting second device, which then replaces the admitted one.
 func (r *room) admit(by *session, pid string) error {
 	now := time.Now()
 	r.mu.Lock()
@@ -165,61 +256,130 @@ func (r *room) admit(by *session, pid string) error {
 		return ErrForbidden
 	}
 	m := r.members[pid]
-	if m == nil || m.sess == nil {
+	var replaced *session
+	switch second := r.seconds[pid]; {
+	case m != nil && m.sess != nil && !r.admittedLocked(m):
+	case second != nil:
+		if m != nil {
+			if m.grace != nil {
+				m.grace.Stop()
+			}
+			replaced = m.sess
+		}
+		delete(r.seconds, pid)
+		r.members[pid] = second
+		m = second
+	case m != nil && m.sess != nil:
+		r.mu.Unlock()
+		return nil // admitted already
+	default:
 		r.mu.Unlock()
 		return ErrNoSuchPeer
 	}
-	if r.admitted[pid] {
-		r.mu.Unlock()
-		return nil
-	}
-	r.admitted[pid] = true
+	r.admitted[pid] = m.key
 	ev := r.event(EventAdmitted, m, now)
 	ev.ByParticipant = by.id()
-	m.sess.conn.send(Admitted{ICEServers: r.s.iceServers(pid)})
+	m.sess.conn.send(Admitted{ICEServers: r.s.iceServers(pid, r.notAfter)})
 	r.announceLocked()
 	evs := append([]Event{ev}, r.callStateLocked(now)...)
 	r.mu.Unlock()
+	if replaced != nil {
+		cut(replaced, Error{Code: CodeReplaced, Message: "another device was admitted"})
+	}
 	r.s.emit(evs)
 	return nil
 }
 
 // remove sends a participant away and forgets its admission; if it comes
-// back it waits again.
-func (r *room) remove(by *session, pid string) error {
+// back it waits again. With secondDevice only the waiting second device is
+// turned away and the seat stays as it is.
+func (r *room) remove(by *session, pid string, secondDevice bool) error {
 	now := time.Now()
 	r.mu.Lock()
 	if !r.currentLocked(by) {
 		r.mu.Unlock()
 		return ErrForbidden
 	}
-	m := r.members[pid]
-	if m == nil {
+	m, second := r.members[pid], r.seconds[pid]
+	if secondDevice {
+		m = nil
+	}
+	if m == nil && second == nil {
 		r.mu.Unlock()
 		return ErrNoSuchPeer
 	}
-	if m.role == RoleClerk {
+	if m != nil && m.role == RoleClerk {
 		r.mu.Unlock()
 		return ErrForbidden
 	}
-	delete(r.members, pid)
-	delete(r.admitted, pid)
-	if m.grace != nil {
-		m.grace.Stop()
+	var targets []*session
+	var evs []Event
+	for _, x := range []*member{second, m} {
+		if x == nil {
+			continue
+		}
+		ev := r.event(EventRemoved, x, now)
+		ev.ByParticipant, ev.Reason = by.id(), ReasonRemovedByClerk
+		evs = append(evs, ev)
+		if x.sess != nil {
+			targets = append(targets, x.sess)
+		}
 	}
-	ev := r.event(EventRemoved, m, now)
-	ev.ByParticipant, ev.Reason = by.id(), ReasonRemovedByClerk
-	target := m.sess
+	delete(r.seconds, pid)
+	if m != nil {
+		delete(r.members, pid)
+		delete(r.admitted, pid)
+		if m.grace != nil {
+			m.grace.Stop()
+		}
+	}
 	r.announceLocked()
-	evs := append([]Event{ev}, r.callStateLocked(now)...)
+	evs = append(evs, r.callStateLocked(now)...)
 	r.mu.Unlock()
-	if target != nil {
-		target.conn.send(Removed{Reason: ReasonRemovedByClerk})
-		target.conn.close()
-		target.closePeer()
+	for _, ss := range targets {
+		cut(ss, Removed{Reason: ReasonRemovedByClerk})
 	}
 	r.s.emit(evs)
 	return nil
+}
+
+// end disconnects the connections that match, forgets their admission and
+// tells them reason: their credential was revoked (staff logout, a dropped
+// room session). There is no reconnect grace.
+func (r *room) end(match func(*member) bool, reason string) {
+	now := time.Now()
+	var evs []Event
+	var targets []*session
+	r.mu.Lock()
+	for _, set := range []map[string]*member{r.seconds, r.members} {
+		for id, m := range set {
+			if !match(m) {
+				continue
+			}
+			delete(set, id)
+			if r.admittedLocked(m) {
+				delete(r.admitted, id)
+			}
+			if m.grace != nil {
+				m.grace.Stop()
+			}
+			if m.sess != nil {
+				targets = append(targets, m.sess)
+			}
+			ev := r.event(EventLeft, m, now)
+			ev.Reason = reason
+			evs = append(evs, ev)
+		}
+	}
+	if len(evs) > 0 {
+		r.announceLocked()
+		evs = append(evs, r.callStateLocked(now)...)
+	}
+	r.mu.Unlock()
+	for _, ss := range targets {
+		cut(ss, Removed{Reason: reason})
+	}
+	r.s.emit(evs)
 }
 
 // close ends the room for everyone. Called once via SFU.CloseRoom or Close.
@@ -233,7 +393,7 @@ func (r *room) close(reason string) {
 	r.closed = true
 	r.endTimer.Stop()
 	var sessions []*session
-	for _, m := range r.members {
+	for _, m := range append(slices.Collect(maps.Values(r.members)), slices.Collect(maps.Values(r.seconds))...) {
 		if m.grace != nil {
 			m.grace.Stop()
 		}
@@ -268,7 +428,7 @@ func (r *room) waiting() []WaitingInfo {
 	defer r.mu.Unlock()
 	var out []WaitingInfo
 	for _, m := range r.waitingLocked() {
-		out = append(out, WaitingInfo{ParticipantID: m.id, DisplayName: m.name, Role: m.role, Since: m.since})
+		out = append(out, WaitingInfo{ParticipantID: m.id, DisplayName: m.name, Role: m.role, Since: m.since, SecondDevice: m.second})
 	}
 	return out
 }
@@ -283,7 +443,7 @@ func (r *room) isAdmitted(ss *session) bool {
 
 func (r *room) currentLocked(ss *session) bool {
 	m := r.members[ss.id()]
-	return !r.closed && m != nil && m.sess == ss && r.admitted[m.id]
+	return !r.closed && m != nil && m.sess == ss && r.admittedLocked(m)
 }
 
 func (r *room) chat(from *session, text string) error {
@@ -320,7 +480,7 @@ func (r *room) mute(from *session, audio, video bool) error {
 }
 
 func (r *room) connectedLocked() int {
-	n := 0
+	n := len(r.seconds)
 	for _, m := range r.members {
 		if m.sess != nil {
 			n++
@@ -332,7 +492,7 @@ func (r *room) connectedLocked() int {
 func (r *room) admittedSessionsLocked() []*session {
 	var out []*session
 	for _, m := range r.members {
-		if m.sess != nil && r.admitted[m.id] {
+		if m.sess != nil && r.admittedLocked(m) {
 			out = append(out, m.sess)
 		}
 	}
@@ -342,9 +502,12 @@ func (r *room) admittedSessionsLocked() []*session {
 func (r *room) waitingLocked() []*member {
 	var out []*member
 	for _, m := range r.members {
-		if m.sess != nil && !r.admitted[m.id] {
+		if m.sess != nil && !r.admittedLocked(m) {
 			out = append(out, m)
 		}
+	}
+	for _, m := range r.seconds {
+		out = append(out, m)
 	}
 	slices.SortFunc(out, func(a, b *member) int { return a.since.Compare(b.since) })
 	return out
@@ -355,7 +518,7 @@ func (r *room) waitingLocked() []*member {
 func (r *room) announceLocked() {
 	roster := Participants{Participants: []ParticipantEntry{}}
 	for _, m := range r.members {
-		if r.admitted[m.id] {
+		if r.admittedLocked(m) {
 			roster.Participants = append(roster.Participants, ParticipantEntry{
 				ParticipantID: m.id, DisplayName: m.name, Role: m.role,
 				Connected: m.sess != nil, AudioMuted: m.audioMuted, VideoMuted: m.videoMuted,
@@ -367,7 +530,7 @@ func (r *room) announceLocked() {
 	})
 	wl := WaitingList{Waiting: []WaitingEntry{}}
 	for _, m := range r.waitingLocked() {
-		wl.Waiting = append(wl.Waiting, WaitingEntry{ParticipantID: m.id, DisplayName: m.name, Role: m.role, Since: m.since.UTC()})
+		wl.Waiting = append(wl.Waiting, WaitingEntry{ParticipantID: m.id, DisplayName: m.name, Role: m.role, Since: m.since.UTC(), SecondDevice: m.second})
 	}
 	for _, ss := range r.admittedSessionsLocked() {
 		ss.conn.send(roster)
@@ -383,7 +546,7 @@ func (r *room) announceLocked() {
 func (r *room) callStateLocked(now time.Time) []Event {
 	n := 0
 	for _, m := range r.members {
-		if r.admitted[m.id] {
+		if r.admittedLocked(m) {
 			n++
 		}
 	}

@@ -72,7 +72,7 @@ func (ss *session) handle(m Message) bool {
 		}
 	case *Remove:
 		if err = ss.requireClerk(); err == nil {
-			err = ss.room.remove(ss, v.ParticipantID)
+			err = ss.room.remove(ss, v.ParticipantID, v.SecondDevice)
 		}
 	case *CloseRoom:
 		if err = ss.requireClerk(); err == nil {
@@ -86,7 +86,7 @@ func (ss *session) handle(m Message) bool {
 		if !ss.room.isAdmitted(ss) {
 			err = ErrNotAdmitted
 		} else {
-			ss.conn.send(ICEServers{ICEServers: ss.s.iceServers(ss.id())})
+			ss.conn.send(ICEServers{ICEServers: ss.s.iceServers(ss.id(), ss.g.NotAfter)})
 		}
 	case *Leave:
 		ss.leaving.Store(true)

@@ -284,12 +284,14 @@ func (s *SFU) Close(ctx context.Context) error {
 }
 
 // iceServers returns what an admitted participant puts into its
-// RTCPeerConnection configuration.
-func (s *SFU) iceServers(participantID string) []ICEServer {
+// RTCPeerConnection configuration. TURN credentials end with the room at
+// the latest (notAfter), and revoking the admission ends them sooner (see
+// EndSession and room removal).
+func (s *SFU) iceServers(participantID string, notAfter time.Time) []ICEServer {
 	if s.turn == nil {
 		return []ICEServer{}
 	}
-	return []ICEServer{s.turn.iceServer(participantID, time.Now())}
+	return []ICEServer{s.turn.iceServerUntil(participantID, time.Now(), notAfter)}
 }
 
 func (s *SFU) emit(evs []Event) {

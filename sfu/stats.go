@@ -28,12 +28,13 @@ func (s *SFU) Stats() Stats {
 		for _, m := range r.members {
 			switch {
 			case m.sess == nil:
-			case r.admitted[m.id]:
+			case r.admittedLocked(m):
 				st.Admitted++
 			default:
 				st.Waiting++
 			}
 		}
+		st.Waiting += len(r.seconds)
 		st.Tracks += len(r.tracks)
 		r.mu.Unlock()
 	}

@@ -1,0 +1,32 @@
+package sfu
+
+// Reasons sent in removed messages when a credential was revoked.
+const (
+	// ReasonSessionEnded: the login or room session behind the connection
+	// ended (logout, deactivation, a newer room session took its place).
+	ReasonSessionEnded = "session_ended"
+)
+
+// EndSession disconnects, in every room, the connections whose grant
+// carried this SessionKey, forgets their admission and revokes their
+// TURN credentials. The server calls it when the credential behind a key
+// is revoked; a later join with the key starts from the waiting room
+// (clerks are admitted again at once).
+func (s *SFU) EndSession(sessionKey, reason string) {
+	if sessionKey == "" {
+		return
+	}
+	s.endWhere(func(m *member) bool { return m.key == sessionKey }, reason)
+}
+
+// EndParticipant disconnects a participant in every room, on every
+// device: for an account that was deactivated or lost all its sessions.
+func (s *SFU) EndParticipant(participantID, reason string) {
+	s.endWhere(func(m *member) bool { return m.id == participantID }, reason)
+}
+
+func (s *SFU) endWhere(match func(*member) bool, reason string) {
+	for _, r := range s.openRooms() {
+		r.end(match, reason)
+	}
+}
