@@ -230,7 +230,7 @@ func (r *BookingRequest) Validate() error {
 	v := &ValidationError{}
 	r.Name = strings.TrimSpace(r.Name)
 	r.Email = NormalizeEmail(r.Email)
-	r.Topic = strings.TrimSpace(r.Topic)
+	r.Topic = MultiLine(r.Topic)
 	r.Language = strings.ToLower(strings.TrimSpace(r.Language))
 	if r.ServiceID <= 0 {
 		v.Add("service_id", "is required")
@@ -238,10 +238,7 @@ func (r *BookingRequest) Validate() error {
 	if r.Start.IsZero() {
 		v.Add("start", "is required")
 	}
-	checkText(v, "name", r.Name, 1, 200)
-	if strings.ContainsAny(r.Name, "\r\n\t") {
-		v.Add("name", "must be a single line")
-	}
+	checkLine(v, "name", r.Name, 1, 200)
 	checkEmail(v, "email", r.Email)
 	if !r.Consent {
 		v.Add("consent", "must be given to book")

@@ -39,7 +39,7 @@ func (o *Office) Case(ctx context.Context, a Actor, number string) (Case, error)
 
 // AddNote appends a clerk's note to a case.
 func (o *Office) AddNote(ctx context.Context, a Actor, number, text string) (Note, error) {
-	text = strings.TrimSpace(text)
+	text = MultiLine(text)
 	v := &ValidationError{}
 	checkText(v, "text", text, 1, 20000)
 	if err := v.Err(); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // CreateService stores a new slot type.
@@ -125,7 +126,8 @@ func (o *Office) AddClosure(ctx context.Context, a Actor, c Closure) (Closure, e
 		return Closure{}, err
 	}
 	v := &ValidationError{}
-	checkText(v, "reason", c.Reason, 0, 200)
+	c.Reason = strings.TrimSpace(c.Reason)
+	checkLine(v, "reason", c.Reason, 0, 200)
 	if err := v.Err(); err != nil {
 		return Closure{}, err
 	}

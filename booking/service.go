@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Service is a slot type an office publishes, e.g. "Wohngeld-Beratung, 30 min".
@@ -31,34 +30,14 @@ func (s Service) Step() time.Duration {
 func (s *Service) Validate() error {
 	v := &ValidationError{}
 	s.Name = strings.TrimSpace(s.Name)
-	s.Description = strings.TrimSpace(s.Description)
-	checkText(v, "name", s.Name, 1, 200)
+	s.Description = MultiLine(s.Description)
+	checkLine(v, "name", s.Name, 1, 200)
 	checkText(v, "description", s.Description, 0, 4000)
 	checkRange(v, "duration_minutes", s.DurationMinutes, 5, 480)
 	checkRange(v, "buffer_minutes", s.BufferMinutes, 0, 240)
 	checkRange(v, "min_notice_minutes", s.MinNoticeMinutes, 0, 60*24*90)
 	checkRange(v, "horizon_days", s.HorizonDays, 1, 730)
 	return v.Err()
-}
-
-func checkText(v *ValidationError, field, s string, minLen, maxLen int) {
-	n := utf8.RuneCountInString(s)
-	switch {
-	case !utf8.ValidString(s):
-		v.Add(field, "must be valid UTF-8")
-	case n < minLen && minLen == 1:
-		v.Add(field, "is required")
-	case n < minLen:
-		v.Add(field, "is too short")
-	case n > maxLen:
-		v.Add(field, "is too long")
-	case strings.ContainsFunc(s, isControlExceptNewline):
-		v.Add(field, "must not contain control characters")
-	}
-}
-
-func isControlExceptNewline(r rune) bool {
-	return (r < 0x20 && r != '\n' && r != '\r' && r != '\t') || r == 0x7f
 }
 
 func checkRange(v *ValidationError, field string, n, lo, hi int) {

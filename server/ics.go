@@ -38,7 +38,12 @@ func newCalendar(method ics.Method, loc *time.Location, years ...int) *ics.Calen
 	return cal
 }
 
+// addEvent adds e to cal. Every text passes safeLine or safeText here, the
+// one place all calendar output (invitations, the manage download, the
+// clerk feed) goes through.
 func addEvent(cal *ics.Calendar, loc *time.Location, e icsEvent, now time.Time) {
+	e.UID, e.Summary, e.Description = safeLine(e.UID), safeLine(e.Summary), safeText(e.Description)
+	e.URL, e.Organizer, e.Attendee = safeLine(e.URL), safeLine(e.Organizer), safeLine(e.Attendee)
 	ev := cal.AddEvent(e.UID)
 	ev.SetDtStampTime(now)
 	ev.SetSequence(e.Sequence)
@@ -100,32 +105,25 @@ type transition struct {
 	dst      bool
 }
 
-// transitions finds the offset changes of loc in year y by scanning days,
-// then narrowing to the minute.
+// transitions lists the offset changes of loc in year y at the exact
+// instants the zone database gives (a search for them would stop within a
+// minute of the change and carry stray seconds into DTSTART).
 func transitions(loc *time.Location, y int) []transition {
 	var out []transition
 	t := time.Date(y, 1, 1, 0, 0, 0, 0, loc)
 	end := time.Date(y+1, 1, 1, 0, 0, 0, 0, loc)
-	_, prev := t.Zone()
-	for t.Before(end) {
-		next := t.Add(24 * time.Hour)
-		if _, off := next.Zone(); off != prev {
-			lo, hi := t, next
-			for hi.Sub(lo) > time.Minute {
-				mid := lo.Add(hi.Sub(lo) / 2)
-				if _, o := mid.Zone(); o == prev {
-					lo = mid
-				} else {
-					hi = mid
-				}
-			}
-			name, _ := hi.Zone()
-			out = append(out, transition{at: hi, from: prev, to: off, name: name, dst: hi.IsDST()})
-			prev = off
+	for {
+		_, next := t.ZoneBounds()
+		if next.IsZero() || !next.Before(end) {
+			return out
+		}
+		_, from := t.Zone()
+		name, to := next.Zone()
+		if to != from {
+			out = append(out, transition{at: next, from: from, to: to, name: name, dst: next.IsDST()})
 		}
 		t = next
 	}
-	return out
 }
 
 func addObservance(tz *ics.VTimezone, tr transition) {

@@ -82,13 +82,14 @@ func (r *mailRenderer) Render(d booking.MailData) (booking.Mail, error) {
 	t, lang := textsFor(d.Language)
 	ap := d.Appointment
 	start, end := ap.Start.In(r.loc), ap.End.In(r.loc)
-	v := mailView{Lang: lang, Subject: fmt.Sprintf(t.subject[d.Kind], ap.CaseNumber), Heading: t.heading[d.Kind], Footer: t.footer}
+	// The subject becomes a mail header: it must stay on one line.
+	v := mailView{Lang: lang, Subject: safeLine(fmt.Sprintf(t.subject[d.Kind], ap.CaseNumber)), Heading: t.heading[d.Kind], Footer: t.footer}
 	if d.Kind == booking.MailReminder {
 		v.Heading = fmt.Sprintf(t.reminder, t.hoursFmt(d.Before))
 	}
 	v.Lines = []mailLine{{t.when, t.span(lang, start, end)}}
 	if d.ServiceName != "" {
-		v.Lines = append(v.Lines, mailLine{t.service, d.ServiceName})
+		v.Lines = append(v.Lines, mailLine{t.service, safeLine(d.ServiceName)})
 	}
 	v.Lines = append(v.Lines, mailLine{t.caseNo, ap.CaseNumber})
 	cancelled := d.Kind == booking.MailCancellation || d.Kind == booking.MailClerkCancelled

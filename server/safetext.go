@@ -1,0 +1,42 @@
+package server
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Values that reach a line-based format (iCalendar properties, mail
+// headers and bodies, feeds) pass through safeLine or safeText on the way
+// out. Input validation refuses control characters already; these guard
+// values stored before that rule or written to the database directly, and
+// make up for encoders that pass a bare CR through (golang-ical escapes LF
+// in TEXT values, not CR, and a CR ends the property for most parsers).
+
+// safeLine returns s on one line: line breaks become spaces and other
+// control characters are dropped.
+func safeLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\r' || r == '\n' || r == '\u2028' || r == '\u2029':
+			return ' '
+		case unicode.IsControl(r):
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// safeText keeps line breaks, all as LF (CRLF and a lone CR too), and
+// drops other control characters.
+func safeText(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\r' || r == '\u2028' || r == '\u2029':
+			return '\n'
+		case r != '\n' && unicode.IsControl(r):
+			return -1
+		}
+		return r
+	}, s)
+}
