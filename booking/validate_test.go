@@ -107,3 +107,20 @@ func TestTokens(t *testing.T) {
 		}
 	}
 }
+
+func TestEmailLimitKey(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"erika@example.org", "erika@example.org"},
+		{"Erika@Example.ORG", "erika@example.org"},
+		{"erika+1@example.org", "erika@example.org"},
+		{"erika+a+b@example.org", "erika@example.org"},
+		{"e.rika@example.org", "e.rika@example.org"},
+		{"+tag@example.org", "+tag@example.org"},
+		{"not-an-address", "not-an-address"},
+	}
+	for _, tt := range tests {
+		if got := EmailLimitKey(tt.in); got != tt.want {
+			t.Errorf("EmailLimitKey(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

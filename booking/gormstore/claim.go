@@ -30,8 +30,8 @@ func (s *Store) claimFreeClerk(tx *gorm.DB, r booking.Reservation) (booking.Rese
 	a := r.Appointment
 	var view booking.ReserveView
 	// The address lock keeps the per-address limit exact across clerks.
-	if err := tx.Exec("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", a.CitizenEmail).Error; err != nil {
-		return view, fmt.Errorf("lock e-mail: %w", err)
+	if err := lockAddress(tx, a.CitizenEmail); err != nil {
+		return view, err
 	}
 	open, err := openBookings(tx, a.CitizenEmail, r.Now)
 	if err != nil {

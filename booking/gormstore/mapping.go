@@ -74,7 +74,7 @@ func toAppointmentRow(a booking.Appointment) appointmentRow {
 		ID: a.ID, CaseID: a.CaseID, ServiceID: a.ServiceID, ClerkID: a.ClerkID,
 		StartUnix: unix(a.Start), EndUnix: unix(a.End), BusyUntilUnix: unix(a.BusyUntil),
 		Status: string(a.Status), CitizenName: a.CitizenName, CitizenEmail: a.CitizenEmail,
-		Topic: a.Topic, Language: a.Language, ConsentAt: unix(a.ConsentAt),
+		CitizenEmailKey: booking.EmailLimitKey(a.CitizenEmail), Topic: a.Topic, Language: a.Language, ConsentAt: unix(a.ConsentAt),
 		JoinTokenHash: a.JoinTokenHash, JoinExpiresAt: unix(a.JoinExpiresAt),
 		ManageTokenHash: a.ManageTokenHash, ManageExpiresAt: unix(a.ManageExpiresAt),
 		CreatedAt: unix(a.CreatedAt), Sequence: a.Sequence, ScheduledAt: unix(a.ScheduledAt),

@@ -97,10 +97,8 @@ func recordOnCase(tx *gorm.DB, a booking.Appointment, ev booking.Event, mails fu
 // lockCandidates returns the active candidate clerks, locked on PostgreSQL.
 func (s *Store) lockCandidates(tx *gorm.DB, candidates []int64, email string) ([]int64, error) {
 	if s.postgres {
-		// Serialises bookings of one address, so the per-address limit
-		// holds even when they go to different clerks.
-		if err := tx.Exec("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", email).Error; err != nil {
-			return nil, fmt.Errorf("lock e-mail: %w", err)
+		if err := lockAddress(tx, email); err != nil {
+			return nil, err
 		}
 	}
 	if !s.postgres {
@@ -203,11 +201,22 @@ func firstFree(tx *gorm.DB, view booking.ReserveView, clerks []int64, r booking.
 	return view, nil
 }
 
-// openBookings counts the booked, not yet started appointments of an address.
+// lockAddress serialises bookings of one address on PostgreSQL, so the
+// per-address limit holds even when they go to different clerks. It locks
+// the limit's key: sub-addresses of one mailbox wait for each other.
+func lockAddress(tx *gorm.DB, email string) error {
+	if err := tx.Exec("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", booking.EmailLimitKey(email)).Error; err != nil {
+		return fmt.Errorf("lock e-mail: %w", err)
+	}
+	return nil
+}
+
+// openBookings counts the booked, not yet started appointments whose
+// address has the same limit key (booking.EmailLimitKey) as email.
 func openBookings(tx *gorm.DB, email string, now time.Time) (int, error) {
 	var n int64
 	if err := tx.Model(&appointmentRow{}).
-		Where("citizen_email = ? AND status = ? AND start_unix > ?", email, booking.StatusBooked, now.Unix()).
+		Where("citizen_email_key = ? AND status = ? AND start_unix > ?", booking.EmailLimitKey(email), booking.StatusBooked, now.Unix()).
 		Count(&n).Error; err != nil {
 		return 0, fmt.Errorf("count e-mail: %w", err)
 	}

@@ -24,7 +24,7 @@ func (s *Store) AnonymiseCitizenData(ctx context.Context, endedBefore time.Time)
 			return nil
 		}
 		if err := tx.Model(&appointmentRow{}).Where("id IN ?", ids).Updates(map[string]any{
-			"citizen_name": "", "citizen_email": "", "topic": "", "join_token_sealed": "",
+			"citizen_name": "", "citizen_email": "", "citizen_email_key": "", "topic": "", "join_token_sealed": "",
 			"joined_at": 0, "anonymised_at": time.Now().Unix(),
 		}).Error; err != nil {
 			return err

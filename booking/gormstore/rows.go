@@ -98,6 +98,9 @@ type appointmentRow struct {
 	JoinTokenSealed string `gorm:"type:text;not null;default:''"`
 	JoinedAt        int64  `gorm:"not null;default:0"`
 	AnonymisedAt    int64  `gorm:"not null;default:0"`
+	// Added in migration 5: booking.EmailLimitKey of CitizenEmail, which
+	// the limit of open bookings per address counts.
+	CitizenEmailKey string `gorm:"size:254;not null;default:''"`
 	// CaseNumber is read from a join with cases, never written.
 	CaseNumber *string `gorm:"->;-:migration"`
 }
