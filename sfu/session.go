@@ -42,7 +42,9 @@ func (ss *session) readLoop(c Conn) {
 		}
 		_ = c.SetReadDeadline(time.Now().Add(live))
 		if !ss.rl.allow(time.Now()) {
-			ss.conn.send(Error{Code: CodeRateLimited, Message: "too many messages"})
+			if ss.rl.firstDrop() {
+				ss.conn.send(Error{Code: CodeRateLimited, Message: "too many messages"})
+			}
 			continue
 		}
 		m, typ, err := Decode(data)

@@ -137,7 +137,9 @@ func (s *SFU) handshake(ctx context.Context, sc *sigConn, c Conn) *session {
 			return nil
 		}
 		if !rl.allow(time.Now()) {
-			sc.send(Error{Code: CodeRateLimited})
+			if rl.firstDrop() {
+				sc.send(Error{Code: CodeRateLimited, Message: "too many messages"})
+			}
 			continue
 		}
 		m, typ, err := Decode(data)

@@ -51,16 +51,21 @@ func TestBucket(t *testing.T) {
 	t0 := time.Unix(0, 0)
 	b := newBucket(2, 3, t0)
 	for _, tc := range []struct {
-		at   time.Duration
-		want bool
+		at         time.Duration
+		want, note bool // note: the drop is the first of a run, answered
 	}{
-		{0, true}, {0, true}, {0, true}, {0, false}, // burst of 3
-		{400 * time.Millisecond, false},                                             // 0.8 tokens
-		{500 * time.Millisecond, true},                                              // 1.0 token
-		{time.Hour, true}, {time.Hour, true}, {time.Hour, true}, {time.Hour, false}, // capped at burst
+		{0, true, false}, {0, true, false}, {0, true, false}, {0, false, true}, // burst of 3
+		{0, false, false}, {0, false, false}, // the same run of drops: no more notices
+		{400 * time.Millisecond, false, false},                                                                 // 0.8 tokens
+		{500 * time.Millisecond, true, false},                                                                  // 1.0 token
+		{500 * time.Millisecond, false, true},                                                                  // a new run
+		{time.Hour, true, false}, {time.Hour, true, false}, {time.Hour, true, false}, {time.Hour, false, true}, // capped at burst
 	} {
 		if got := b.allow(t0.Add(tc.at)); got != tc.want {
 			t.Fatalf("allow at %v = %v, want %v", tc.at, got, tc.want)
+		}
+		if !tc.want && b.firstDrop() != tc.note {
+			t.Fatalf("drop at %v answered = %v, want %v", tc.at, b.firstDrop(), tc.note)
 		}
 	}
 }
