@@ -329,6 +329,7 @@ func (r *room) remove(by *session, pid string, secondDevice bool) error {
 	if m != nil {
 		delete(r.members, pid)
 		delete(r.admitted, pid)
+		r.s.revokeTURN(pid)
 		if m.grace != nil {
 			m.grace.Stop()
 		}
@@ -350,6 +351,7 @@ func (r *room) end(match func(*member) bool, reason string) {
 	now := time.Now()
 	var evs []Event
 	var targets []*session
+	var revoked []string
 	r.mu.Lock()
 	for _, set := range []map[string]*member{r.seconds, r.members} {
 		for id, m := range set {
@@ -359,6 +361,7 @@ func (r *room) end(match func(*member) bool, reason string) {
 			delete(set, id)
 			if r.admittedLocked(m) {
 				delete(r.admitted, id)
+				revoked = append(revoked, id)
 			}
 			if m.grace != nil {
 				m.grace.Stop()
@@ -375,6 +378,7 @@ func (r *room) end(match func(*member) bool, reason string) {
 		r.announceLocked()
 		evs = append(evs, r.callStateLocked(now)...)
 	}
+	r.s.revokeTURN(revoked...)
 	r.mu.Unlock()
 	for _, ss := range targets {
 		cut(ss, Removed{Reason: reason})
@@ -392,6 +396,8 @@ func (r *room) close(reason string) {
 	}
 	r.closed = true
 	r.endTimer.Stop()
+	// Everyone who was admitted here holds TURN credentials.
+	r.s.revokeTURN(slices.Collect(maps.Keys(r.admitted))...)
 	var sessions []*session
 	for _, m := range append(slices.Collect(maps.Values(r.members)), slices.Collect(maps.Values(r.seconds))...) {
 		if m.grace != nil {

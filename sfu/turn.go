@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/netip"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/pion/turn/v5"
@@ -17,9 +16,10 @@ import (
 // turnServer is the embedded TURN relay for clients that cannot reach the
 // ICE port directly (UDP blocked, symmetric NAT).
 type turnServer struct {
-	cfg  TURNConfig
-	srv  *turn.Server
-	port int
+	cfg   TURNConfig
+	srv   *turn.Server
+	port  int
+	creds *credBook
 }
 
 func startTURN(cfg TURNConfig, pl pionLogs) (*turnServer, error) {
@@ -32,12 +32,15 @@ func startTURN(cfg TURNConfig, pl pionLogs) (*turnServer, error) {
 		bind, _, _ = net.SplitHostPort(cfg.ListenAddr)
 	}
 	allowPrivate := cfg.AllowPrivatePeers
+	creds := newCredBook(cfg.Secret, cfg.CredentialTTL, time.Now)
 	srv, err := turn.NewServer(turn.ServerConfig{
 		Realm:         cfg.Realm,
 		LoggerFactory: pl,
-		AuthHandler:   turnAuth(cfg.Secret),
+		AuthHandler:   creds.auth,
+		QuotaHandler:  creds.quota,
+		EventHandler:  creds.events(),
 		PacketConnConfigs: []turn.PacketConnConfig{{
-			PacketConn: conn,
+			PacketConn: gatedConn{PacketConn: conn, blocked: creds.isBlocked},
 			RelayAddressGenerator: &turn.RelayAddressGeneratorStatic{
 				RelayAddress: net.ParseIP(cfg.PublicIP), Address: bind,
 			},
@@ -52,19 +55,33 @@ func startTURN(cfg TURNConfig, pl pionLogs) (*turnServer, error) {
 		_ = conn.Close()
 		return nil, fmt.Errorf("start TURN: %w", err)
 	}
-	return &turnServer{cfg: cfg, srv: srv, port: conn.LocalAddr().(*net.UDPAddr).Port}, nil
+	return &turnServer{cfg: cfg, srv: srv, port: conn.LocalAddr().(*net.UDPAddr).Port, creds: creds}, nil
 }
 
 func (t *turnServer) close() error { return t.srv.Close() }
 
-// iceServer returns REST-style credentials for one participant:
-// username "expiry:participant", password base64(HMAC-SHA1(secret, username)).
-func (t *turnServer) iceServer(participantID string, now time.Time) ICEServer {
-	user, pass := turnCredentials(t.cfg.Secret, participantID, now.Add(t.cfg.CredentialTTL))
+// iceServerUntil returns REST-style credentials for one participant:
+// username "expiry:participant", password base64(HMAC-SHA1(secret,
+// username)). They expire after CredentialTTL but never after until (the
+// end of the appointment), and revoke ends them sooner.
+func (t *turnServer) iceServerUntil(participantID string, now, until time.Time) ICEServer {
+	user, pass := t.creds.issue(participantID, now, until)
 	hostPort := net.JoinHostPort(t.cfg.PublicIP, strconv.Itoa(t.port))
 	return ICEServer{
 		URLs:     []string{"turn:" + hostPort + "?transport=udp"},
 		Username: user, Credential: pass,
+	}
+}
+
+// revoke refuses the participants' TURN credentials from now on and cuts
+// their relays: for a participant removed from its room, for everyone of
+// a room that closed.
+func (t *turnServer) revoke(participantIDs ...string) { t.creds.revoke(participantIDs...) }
+
+// revokeTURN is revoke for the room code; nothing to do without TURN.
+func (s *SFU) revokeTURN(participantIDs ...string) {
+	if s.turn != nil && len(participantIDs) > 0 {
+		s.turn.revoke(participantIDs...)
 	}
 }
 
@@ -77,21 +94,6 @@ func turnPassword(secret, user string) string {
 	mac := hmac.New(sha1.New, []byte(secret))
 	mac.Write([]byte(user))
 	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
-}
-
-// turnAuth checks REST-style credentials; expired ones are refused.
-func turnAuth(secret string) turn.AuthHandler {
-	return func(ra *turn.RequestAttributes) (string, []byte, bool) {
-		exp, id, ok := strings.Cut(ra.Username, ":")
-		if !ok || id == "" {
-			return "", nil, false
-		}
-		t, err := strconv.ParseInt(exp, 10, 64)
-		if err != nil || time.Now().Unix() > t {
-			return "", nil, false
-		}
-		return id, turn.GenerateAuthKey(ra.Username, ra.Realm, turnPassword(secret, ra.Username)), true
-	}
 }
 
 // publicPeer reports whether ip is a globally routable unicast address.
