@@ -23,6 +23,11 @@ type Options struct {
 	Reminders   []time.Duration // before the start; nil means DefaultReminders, empty none
 	NoShowGrace time.Duration   // after the end before an unjoined appointment is a no-show
 	Retention   Retention       // zero periods get DefaultRetention
+
+	// SessionsEnded, if set, hears that staff logins ended before their
+	// expiry: one (tokenHash) on logout, all of the user (tokenHash "") on
+	// deactivation or a new password, so live connections end with them.
+	SessionsEnded func(userID int64, tokenHash string)
 }
 
 // Office runs the use cases of one office on a Store.

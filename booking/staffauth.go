@@ -146,6 +146,7 @@ func (o *Office) UpdateUser(ctx context.Context, a Actor, id int64, ch UserChang
 		if err := o.store.DeleteUserSessions(ctx, id); err != nil {
 			return User{}, fmt.Errorf("booking: end sessions of %d: %w", id, err)
 		}
+		o.sessionsEnded(id, "")
 	}
 	if err := o.Audit(ctx, a, ActionUserUpdated, userObject(id), ""); err != nil {
 		return User{}, err
@@ -240,7 +241,14 @@ func (o *Office) Logout(ctx context.Context, token string) error {
 	if err := o.store.DeleteSession(ctx, s.TokenHash); err != nil {
 		return err
 	}
+	o.sessionsEnded(s.UserID, s.TokenHash)
 	return o.Audit(ctx, Actor{UserID: s.UserID}, ActionLogout, userObject(s.UserID), "")
+}
+
+func (o *Office) sessionsEnded(userID int64, tokenHash string) {
+	if o.opt.SessionsEnded != nil {
+		o.opt.SessionsEnded(userID, tokenHash)
+	}
 }
 
 func randomString(n int) (string, error) {

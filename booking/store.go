@@ -17,6 +17,8 @@ type Store interface {
 	AuditStore
 	RetentionStore
 	FeedStore
+	RoomSessionStore
+	CallStore
 	Ping(ctx context.Context) error
 }
 

@@ -24,6 +24,8 @@ var migrations = []migration{
 	{2, migrateAsync},
 	{3, migrateDayIndex},
 	{4, migrateBoundedGuard},
+	{5, migrateEmailKey},
+	{6, migrateRoomSessions},
 }
 
 // migrateBoundedGuard bounds the SQLite overlap triggers' index scan from
