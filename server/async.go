@@ -23,12 +23,9 @@ type asyncState struct {
 // setupAsync completes the office options with mail rendering, the secret
 // key, reminders, no-show grace and retention, and prepares the sender.
 func (a *App) setupAsync(ctx context.Context, opt *booking.Options) error {
-	key := a.cfg.secretKeyBytes()
-	if a.cfg.SecretKey == "" {
-		var err error
-		if key, err = a.store.SecretKey(ctx); err != nil {
-			return fmt.Errorf("server: secret key: %w", err)
-		}
+	key, err := a.secretKey(ctx)
+	if err != nil {
+		return err
 	}
 	sealer, err := booking.NewSealer(key)
 	if err != nil {

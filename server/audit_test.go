@@ -47,7 +47,7 @@ func TestAuditVerify(t *testing.T) {
 				}
 				var out, errOut bytes.Buffer
 				getenv := func(k string) string {
-					return map[string]string{"SPRECHSTUNDE_DATABASE": env.cfg.Database}[k]
+					return map[string]string{"SPRECHSTUNDE_DATABASE": env.cfg.Database, "SPRECHSTUNDE_DATA_DIR": env.cfg.DataDir}[k]
 				}
 				err := run(context.Background(), []string{"audit", "verify"}, getenv, &out, &errOut)
 				switch {

@@ -60,7 +60,8 @@ type Config struct {
 
 	SMTPURL          string          `yaml:"smtp_url"`   // smtp://host:25, smtp://user:pass@host:587, smtps://user:pass@host:465
 	MailFrom         string          `yaml:"mail_from"`  // sender address of all mails
-	SecretKey        string          `yaml:"secret_key"` // encrypts join tokens and queued mails; generated into the DB if empty
+	SecretKey        string          `yaml:"secret_key"` // encrypts join tokens and queued mails; generated into a file in DataDir if empty
+	DataDir          string          `yaml:"data_dir"`   // files kept apart from the database; default: the SQLite file's directory or ./data
 	MailPollInterval time.Duration   `yaml:"mail_poll_interval"`
 	MailLease        time.Duration   `yaml:"mail_lease"`
 	Reminders        []string        `yaml:"reminders"` // durations before the start, e.g. 24h, 1h

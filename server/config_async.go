@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"net/mail"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -91,6 +92,21 @@ type reminderError struct{ value string }
 func (e *reminderError) Error() string {
 	return "invalid duration " + e.value + " (want positive durations such as 24h, 1h)"
 }
+
+// DataDirectory holds files kept apart from the database (the generated
+// secret key): data_dir, else the SQLite file's directory, else ./data.
+func (c Config) DataDirectory() string {
+	switch {
+	case c.DataDir != "":
+		return c.DataDir
+	case c.IsPostgres():
+		return "data"
+	}
+	return filepath.Dir(c.Database)
+}
+
+// SecretKeyPath is the file of the generated secret key.
+func (c Config) SecretKeyPath() string { return filepath.Join(c.DataDirectory(), secretKeyFileName) }
 
 // secretKeyBytes derives the AES key from the configured secret.
 func (c Config) secretKeyBytes() []byte {

@@ -65,9 +65,11 @@ func newTestEnvClock(t *testing.T, kind string, change func(*Config), now func()
 	if err != nil {
 		t.Fatal(err)
 	}
+	dsn := storetest.DSN(t, kind)
 	env := map[string]string{
 		"SPRECHSTUNDE_PUBLIC_URL":     "http://" + ln.Addr().String(),
-		"SPRECHSTUNDE_DATABASE":       storetest.DSN(t, kind),
+		"SPRECHSTUNDE_DATABASE":       dsn,
+		"SPRECHSTUNDE_DATA_DIR":       testDataDir(t, dsn),
 		"SPRECHSTUNDE_ADMIN_EMAIL":    testAdminEmail,
 		"SPRECHSTUNDE_ADMIN_PASSWORD": testPassword,
 	}

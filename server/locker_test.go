@@ -16,8 +16,11 @@ import (
 func newAppOn(t *testing.T, dsn string) *App {
 	t.Helper()
 	cfg, err := Load(nil, func(k string) string {
-		if k == "SPRECHSTUNDE_DATABASE" {
+		switch k {
+		case "SPRECHSTUNDE_DATABASE":
 			return dsn
+		case "SPRECHSTUNDE_DATA_DIR":
+			return testDataDir(t, dsn)
 		}
 		return localMedia[k]
 	})

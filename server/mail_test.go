@@ -34,8 +34,10 @@ func (c *testClock) add(d time.Duration) { c.set(c.now().Add(d)) }
 // mail delivery to it. Jobs are not started: tests run them directly.
 func newAsyncEnv(t *testing.T, kind string, srv *testSMTP, change func(*Config)) (*testEnv, *testClock) {
 	t.Helper()
+	dsn := storetest.DSN(t, kind)
 	env := map[string]string{
-		"SPRECHSTUNDE_DATABASE":       storetest.DSN(t, kind),
+		"SPRECHSTUNDE_DATABASE":       dsn,
+		"SPRECHSTUNDE_DATA_DIR":       testDataDir(t, dsn),
 		"SPRECHSTUNDE_ADMIN_EMAIL":    testAdminEmail,
 		"SPRECHSTUNDE_ADMIN_PASSWORD": testPassword,
 		"SPRECHSTUNDE_MAIL_FROM":      "termine@amt.example",

@@ -39,7 +39,7 @@ func startProcess(t *testing.T, dsn string, extra ...string) (*exec.Cmd, string)
 		t.Fatalf("build: %v", err)
 	}
 	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), "SPRECHSTUNDE_DATABASE="+dsn, "SPRECHSTUNDE_HTTP_ADDR=127.0.0.1:0",
+	cmd.Env = append(os.Environ(), "SPRECHSTUNDE_DATABASE="+dsn, "SPRECHSTUNDE_DATA_DIR="+testDataDir(t, dsn), "SPRECHSTUNDE_HTTP_ADDR=127.0.0.1:0",
 		"SPRECHSTUNDE_ADMIN_EMAIL="+testAdminEmail, "SPRECHSTUNDE_ADMIN_PASSWORD="+testPassword,
 		"SPRECHSTUNDE_RATE_LIMIT_PER_MINUTE=0", "SPRECHSTUNDE_MAX_BOOKINGS_PER_EMAIL=0", "SPRECHSTUNDE_DEMO=false")
 	for k, v := range localMedia {
