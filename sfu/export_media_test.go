@@ -1,0 +1,24 @@
+package sfu
+
+// PeerMedia reports, for a participant's current connection, how many
+// transceivers its PeerConnection on the SFU has and how many tracks it
+// publishes into the room.
+func PeerMedia(s *SFU, participantID string) (transceivers, published int) {
+	for _, r := range s.openRooms() {
+		r.mu.Lock()
+		var p *peer
+		if m := r.members[participantID]; m != nil && m.sess != nil {
+			p = m.sess.getPeer()
+		}
+		for t := range r.tracks {
+			if t.owner.id() == participantID {
+				published++
+			}
+		}
+		r.mu.Unlock()
+		if p != nil {
+			transceivers += len(p.pc.GetTransceivers())
+		}
+	}
+	return transceivers, published
+}
