@@ -37,7 +37,6 @@ type ClientConfig struct {
 	Screen     bool // with Publish: also share a "screen" video track
 	AutoAdmit  bool // as clerk: admit everyone who waits
 	H264       bool // publish H.264 (as Safari may) instead of VP8; payloads are synthetic
-	ExtraAudio int  // with Publish: offer this many more audio tracks, as a hostile client may
 	Video      VideoSource
 	FPS        int
 	Epoch      time.Time // shared by clients whose latency is compared
@@ -514,18 +513,6 @@ func (c *Client) startMedia(servers []sfu.ICEServer) error {
 			c.wg.Add(1)
 			go c.sendVideo(video, c.cfg.Video)
 			go c.sendAudio(audio)
-		}
-		for i := range c.cfg.ExtraAudio {
-			extra, err := webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2},
-				fmt.Sprintf("audio-%d", i+2), "local")
-			if err != nil {
-				return err
-			}
-			if _, err := pc.AddTrack(extra); err != nil {
-				return err
-			}
-			c.wg.Add(1)
-			go c.sendAudio(extra)
 		}
 		if c.cfg.Screen {
 			screen, err := webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}, "screen", "local-screen")
