@@ -21,7 +21,7 @@ func (n *NewUser) validate() error {
 	n.Email = NormalizeEmail(n.Email)
 	n.Name = DisplayName(n.Name)
 	checkEmail(v, "email", n.Email)
-	checkLine(v, "name", n.Name, 1, 200)
+	checkText(v, "name", n.Name, 1, 200)
 	checkPassword(v, n.Password)
 	if !n.Role.Valid() {
 		v.Add("role", "must be admin or clerk")
@@ -43,25 +43,14 @@ func (o *Office) CreateUser(ctx context.Context, a Actor, n NewUser) (User, erro
 	if err := requireAdmin(a); err != nil {
 		return User{}, err
 	}
-	u, err := o.newUser(n)
+	u, err := o.createUser(ctx, n)
 	if err != nil {
 		return User{}, err
 	}
-	err = o.audited(ctx, a, ActionUserCreated, func(tx Store) (string, string, error) {
-		if err := tx.CreateUser(ctx, &u); err != nil {
-			return "", "", fmt.Errorf("booking: create user: %w", err)
-		}
-		return userObject(u.ID), string(u.Role), nil
-	})
-	if err != nil {
-		return User{}, err
-	}
-	return u, nil
+	return u, o.Audit(ctx, a, ActionUserCreated, userObject(u.ID), string(u.Role))
 }
 
-// newUser validates n and hashes its password, before any transaction:
-// hashing takes long and must not hold the database's write lock.
-func (o *Office) newUser(n NewUser) (User, error) {
+func (o *Office) createUser(ctx context.Context, n NewUser) (User, error) {
 	if err := n.validate(); err != nil {
 		return User{}, err
 	}
@@ -69,7 +58,11 @@ func (o *Office) newUser(n NewUser) (User, error) {
 	if err != nil {
 		return User{}, fmt.Errorf("booking: hash password: %w", err)
 	}
-	return User{Email: n.Email, Name: n.Name, Role: n.Role, PasswordHash: hash, Active: true, CreatedAt: o.now()}, nil
+	u := User{Email: n.Email, Name: n.Name, Role: n.Role, PasswordHash: hash, Active: true, CreatedAt: o.now()}
+	if err := o.store.CreateUser(ctx, &u); err != nil {
+		return User{}, fmt.Errorf("booking: create user: %w", err)
+	}
+	return u, nil
 }
 
 // EnsureAdmin creates an admin account when none exists yet, for the first
@@ -82,12 +75,8 @@ func (o *Office) EnsureAdmin(ctx context.Context, email, password, name string) 
 	if n > 0 {
 		return false, nil
 	}
-	u, err := o.newUser(NewUser{Email: email, Name: name, Password: password, Role: RoleAdmin})
-	if err != nil {
+	if _, err := o.createUser(ctx, NewUser{Email: email, Name: name, Password: password, Role: RoleAdmin}); err != nil {
 		return false, err
-	}
-	if err := o.store.CreateUser(ctx, &u); err != nil {
-		return false, fmt.Errorf("booking: create user: %w", err)
 	}
 	return true, nil
 }
@@ -121,7 +110,7 @@ func (o *Office) UpdateUser(ctx context.Context, a Actor, id int64, ch UserChang
 	v := &ValidationError{}
 	if ch.Name != nil {
 		u.Name = DisplayName(*ch.Name)
-		checkLine(v, "name", u.Name, 1, 200)
+		checkText(v, "name", u.Name, 1, 200)
 	}
 	if ch.Role != nil {
 		if !ch.Role.Valid() {
@@ -149,23 +138,18 @@ func (o *Office) UpdateUser(ctx context.Context, a Actor, id int64, ch UserChang
 		}
 		endSessions = true
 	}
-	err = o.audited(ctx, a, ActionUserUpdated, func(tx Store) (string, string, error) {
-		if err := tx.UpdateUser(ctx, u); err != nil {
-			return "", "", fmt.Errorf("booking: update user %d: %w", id, err)
-		}
-		if endSessions {
-			if err := tx.DeleteUserSessions(ctx, id); err != nil {
-				return "", "", fmt.Errorf("booking: end sessions of %d: %w", id, err)
-			}
-		}
-		return userObject(id), "", nil
-	})
-	o.cache.invalidateAll() // a deactivated clerk offers no slots
-	if err != nil {
-		return User{}, err
+	if err := o.store.UpdateUser(ctx, u); err != nil {
+		return User{}, fmt.Errorf("booking: update user %d: %w", id, err)
 	}
+	o.cache.invalidateAll() // a deactivated clerk offers no slots
 	if endSessions {
+		if err := o.store.DeleteUserSessions(ctx, id); err != nil {
+			return User{}, fmt.Errorf("booking: end sessions of %d: %w", id, err)
+		}
 		o.sessionsEnded(id, "")
+	}
+	if err := o.Audit(ctx, a, ActionUserUpdated, userObject(id), ""); err != nil {
+		return User{}, err
 	}
 	return u, nil
 }
@@ -198,13 +182,10 @@ func (o *Office) Login(ctx context.Context, email, password string) (User, Sessi
 	}
 	now := o.now()
 	s := Session{TokenHash: hash, UserID: u.ID, CSRFToken: csrf, CreatedAt: now, ExpiresAt: now.Add(o.opt.SessionTTL)}
-	err = o.audited(ctx, Actor{UserID: u.ID, Role: u.Role}, ActionLogin, func(tx Store) (string, string, error) {
-		if err := tx.CreateSession(ctx, s); err != nil {
-			return "", "", fmt.Errorf("booking: login: %w", err)
-		}
-		return userObject(u.ID), "", nil
-	})
-	if err != nil {
+	if err := o.store.CreateSession(ctx, s); err != nil {
+		return User{}, Session{}, "", fmt.Errorf("booking: login: %w", err)
+	}
+	if err := o.Audit(ctx, Actor{UserID: u.ID, Role: u.Role}, ActionLogin, userObject(u.ID), ""); err != nil {
 		return User{}, Session{}, "", err
 	}
 	return u, s, token, nil
@@ -257,14 +238,11 @@ func (o *Office) Logout(ctx context.Context, token string) error {
 	if err != nil {
 		return fmt.Errorf("booking: logout: %w", err)
 	}
-	err = o.audited(ctx, Actor{UserID: s.UserID}, ActionLogout, func(tx Store) (string, string, error) {
-		return userObject(s.UserID), "", tx.DeleteSession(ctx, s.TokenHash)
-	})
-	if err != nil {
+	if err := o.store.DeleteSession(ctx, s.TokenHash); err != nil {
 		return err
 	}
 	o.sessionsEnded(s.UserID, s.TokenHash)
-	return nil
+	return o.Audit(ctx, Actor{UserID: s.UserID}, ActionLogout, userObject(s.UserID), "")
 }
 
 func (o *Office) sessionsEnded(userID int64, tokenHash string) {

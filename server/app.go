@@ -13,6 +13,7 @@ import (
 
 	"github.com/sprechstunde/sprechstunde/booking"
 	"github.com/sprechstunde/sprechstunde/booking/gormstore"
+	"github.com/sprechstunde/sprechstunde/server/altcha"
 	"github.com/sprechstunde/sprechstunde/sfu"
 )
 
@@ -26,6 +27,9 @@ type App struct {
 	now     func() time.Time
 	async   asyncState // mails and background jobs, see async.go
 	metrics *metrics   // Prometheus figures, see metrics.go
+
+	// challenge guards public booking; nil when disabled, see bookingchallenge.go.
+	challenge *altcha.Guard
 
 	// The media plane, see roomwire.go.
 	media      *sfu.SFU

@@ -33,6 +33,13 @@ func TestImportDirection(t *testing.T) {
 			mod + "/booking",
 			mod + "/server",
 		})},
+		// The challenge package needs the standard library only.
+		{"./server/altcha", slices.Concat(infra, []string{
+			"github.com/pion/",
+			"golang.org/x/",
+			mod + "/booking",
+			mod + "/sfu",
+		})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.pkg, func(t *testing.T) {

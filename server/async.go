@@ -36,6 +36,9 @@ func (a *App) setupAsync(ctx context.Context, opt *booking.Options) error {
 		return fmt.Errorf("server: reminders: %w", err)
 	}
 	opt.Sealer = sealer
+	if err := a.setupBookingChallenge(key); err != nil {
+		return err
+	}
 	opt.Mailer = newMailRenderer(a.cfg, a.now)
 	opt.Reminders = reminders
 	opt.NoShowGrace = a.cfg.NoShowGrace

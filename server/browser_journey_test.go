@@ -8,10 +8,12 @@ import (
 )
 
 // browserEnv is an application on real time (the media server's clock)
-// without the per-IP rate limit: every tab comes from 127.0.0.1.
+// without the per-IP rate limit: every tab comes from 127.0.0.1. The
+// booking page solves the default booking challenge in its worker.
 func browserEnv(t *testing.T, change func(*Config)) *testEnv {
 	return newTestEnvClock(t, "sqlite", func(c *Config) {
 		c.RateLimitPerMinute = 0
+		c.BookingChallenge = defaultBookingChallenge()
 		if change != nil {
 			change(c)
 		}

@@ -68,6 +68,9 @@ type Config struct {
 	NoShowGrace      time.Duration   `yaml:"no_show_grace"`
 	Retention        RetentionConfig `yaml:"retention"`
 
+	// BookingChallenge is the proof of work a public booking carries.
+	BookingChallenge BookingChallengeConfig `yaml:"booking_challenge"`
+
 	loc *time.Location // resolved Timezone, set by Load
 }
 
@@ -113,6 +116,7 @@ func DefaultConfig() Config {
 		Reminders:           []string{"24h", "1h"},
 		NoShowGrace:         15 * time.Minute,
 		Retention:           defaultRetention(),
+		BookingChallenge:    defaultBookingChallenge(),
 		SFU: SFUConfig{
 			UDPPort:     50000,
 			TCPPort:     50000,
@@ -453,6 +457,7 @@ func (c *Config) normalizeAndValidate() error {
 
 	c.validateSFU(bad, httpPort)
 	c.validateAsync(bad)
+	c.validateBookingChallenge(bad)
 	return errors.Join(errs...)
 }
 

@@ -72,6 +72,9 @@ func newTestEnvClock(t *testing.T, kind string, change func(*Config), now func()
 		"SPRECHSTUNDE_DATA_DIR":       testDataDir(t, dsn),
 		"SPRECHSTUNDE_ADMIN_EMAIL":    testAdminEmail,
 		"SPRECHSTUNDE_ADMIN_PASSWORD": testPassword,
+		// Tests not about the booking challenge book without one; those
+		// about it, and the browser tests, turn it on.
+		"SPRECHSTUNDE_BOOKING_CHALLENGE_ENABLED": "false",
 	}
 	for k, v := range localMedia {
 		env[k] = v

@@ -236,6 +236,8 @@ func (l *bookingLoad) server(ctx context.Context, getenv func(string) string) (s
 			return "0" // the rush needs no media; stay off the real ports
 		case "SPRECHSTUNDE_SFU_LOOPBACK_ONLY":
 			return "true"
+		case "SPRECHSTUNDE_BOOKING_CHALLENGE_ENABLED":
+			return "false" // the proof of work is the client's cost; see setup
 		case "SPRECHSTUNDE_ADMIN_EMAIL":
 			return l.adminEmail
 		case "SPRECHSTUNDE_ADMIN_PASSWORD":
@@ -331,6 +333,14 @@ func (r *rush) setup(ctx context.Context) error {
 		return fmt.Errorf("loadgen: admin login: %w", err)
 	}
 	csrf := login.CSRFToken
+	// The rush measures the server: a challenge solved per booking would
+	// measure the generator's CPU instead (the server's share is one hash
+	// and one HMAC), so the target must run without it.
+	if st, _, err := doJSON(ctx, r.http, http.MethodGet, r.base+"/api/v1/bookings/challenge", "", nil, nil); err != nil {
+		return fmt.Errorf("loadgen: booking challenge: %w", err)
+	} else if st != http.StatusNoContent {
+		return fmt.Errorf("loadgen: the target asks for a booking challenge (status %d); run it with booking_challenge.enabled: false", st)
+	}
 	stamp := time.Now().UnixNano()
 	var svc serviceJSON
 	if err := postJSON(ctx, admin, r.base+"/api/v1/admin/services", csrf, serviceInputJSON{Name: fmt.Sprintf("Lasttest %d", stamp),

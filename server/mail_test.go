@@ -41,6 +41,8 @@ func newAsyncEnv(t *testing.T, kind string, srv *testSMTP, change func(*Config))
 		"SPRECHSTUNDE_ADMIN_EMAIL":    testAdminEmail,
 		"SPRECHSTUNDE_ADMIN_PASSWORD": testPassword,
 		"SPRECHSTUNDE_MAIL_FROM":      "termine@amt.example",
+
+		"SPRECHSTUNDE_BOOKING_CHALLENGE_ENABLED": "false", // as in newTestEnv
 	}
 	for k, v := range localMedia {
 		env[k] = v

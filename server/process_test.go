@@ -41,7 +41,8 @@ func startProcess(t *testing.T, dsn string, extra ...string) (*exec.Cmd, string)
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = append(os.Environ(), "SPRECHSTUNDE_DATABASE="+dsn, "SPRECHSTUNDE_DATA_DIR="+testDataDir(t, dsn), "SPRECHSTUNDE_HTTP_ADDR=127.0.0.1:0",
 		"SPRECHSTUNDE_ADMIN_EMAIL="+testAdminEmail, "SPRECHSTUNDE_ADMIN_PASSWORD="+testPassword,
-		"SPRECHSTUNDE_RATE_LIMIT_PER_MINUTE=0", "SPRECHSTUNDE_MAX_BOOKINGS_PER_EMAIL=0", "SPRECHSTUNDE_DEMO=false")
+		"SPRECHSTUNDE_RATE_LIMIT_PER_MINUTE=0", "SPRECHSTUNDE_MAX_BOOKINGS_PER_EMAIL=0", "SPRECHSTUNDE_DEMO=false",
+		"SPRECHSTUNDE_BOOKING_CHALLENGE_ENABLED=false")
 	for k, v := range localMedia {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}

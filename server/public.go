@@ -63,6 +63,7 @@ type bookingRequestJSON struct {
 	Consent   bool   `json:"consent"`
 	Topic     string `json:"topic"`
 	Language  string `json:"language"`
+	Altcha    string `json:"altcha"` // proof-of-work solution, see bookingchallenge.go
 }
 
 type bookingJSON struct {
@@ -84,6 +85,11 @@ func (a *App) toBookingJSON(ap booking.Appointment) bookingJSON {
 func (a *App) handleBook(c echo.Context) error {
 	var req bookingRequestJSON
 	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	// Before any other work: the proof of work is what makes a booking
+	// attempt cost the client something.
+	if err := a.checkBookingChallenge(req.Altcha); err != nil {
 		return err
 	}
 	start, err := time.Parse(time.RFC3339, req.Start)

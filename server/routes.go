@@ -31,6 +31,7 @@ func (a *App) routes() (*echo.Echo, error) {
 	public := a.perIPLimiter(a.cfg.RateLimitPerMinute)
 	api.GET("/services", a.handlePublicServices)
 	api.GET("/services/:id/slots", a.handleSlots)
+	api.GET("/bookings/challenge", a.handleBookingChallenge, public)
 	api.POST("/bookings", a.handleBook, public)
 	api.GET("/bookings/manage/:token", a.handleManageGet, public)
 	api.DELETE("/bookings/manage/:token", a.handleManageCancel, public)

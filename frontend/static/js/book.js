@@ -6,6 +6,11 @@ import { $, clearErrors, el, initPage, showErrors, showView } from "./ui.js";
 
 const st = { service: /** @type {import("./api.js").Service|null} */ (null), slot: /** @type {import("./api.js").Slot|null} */ (null) };
 
+// The booking challenge (a proof of work, docs/api.md) is solved in a
+// worker from the moment the form shows, so it is ready by the submit. A
+// solution is good for one attempt until its challenge expires.
+const pow = { /** @type {Promise<string>|null} */ solution: null, expires: 0, ready: false };
+
 async function main() {
   await initPage();
   $("back-services").addEventListener("click", () => showView("v-services"));
@@ -49,6 +54,50 @@ function pickSlot(slot) {
   tr($("chosen"), "book.chosen", { service: st.service.name, startDate: slot.start, startTime: slot.start, endTime: slot.end });
   clearErrors($("book-form"));
   showView("v-form");
+  prepareChallenge();
+}
+
+/** Starts solving a fresh challenge unless one is under way or still fresh. */
+function prepareChallenge() {
+  if (pow.solution && Date.now() / 1000 < pow.expires - 30) return;
+  pow.expires = Infinity; // under way
+  pow.ready = false;
+  const p = solveChallenge();
+  pow.solution = p;
+  p.then(() => { pow.ready = true; }, () => { if (pow.solution === p) pow.solution = null; });
+}
+
+/** @returns {Promise<string>} the base64 solution, "" when the office asks for none */
+async function solveChallenge() {
+  const status = $("altcha-status");
+  const ch = await api.request("GET", "/bookings/challenge");
+  if (!ch) { pow.expires = Infinity; return ""; }
+  pow.expires = Number(new URLSearchParams(ch.salt.split("?")[1] || "").get("expires")) || 0;
+  tr(status, "book.checkRunning");
+  const res = await new Promise((resolve, reject) => {
+    const w = new Worker(new URL("./altcha-worker.js", import.meta.url), { type: "module" });
+    w.onmessage = (e) => { w.terminate(); resolve(e.data); };
+    w.onerror = (e) => { w.terminate(); reject(new Error(e.message)); };
+    w.postMessage(ch);
+  });
+  if (res.error) throw new Error(res.error);
+  tr(status, "book.checkDone");
+  return btoa(JSON.stringify({ algorithm: ch.algorithm, challenge: ch.challenge, number: res.number,
+    salt: ch.salt, signature: ch.signature, took: res.took }));
+}
+
+/** Waits for the solution and takes it, or returns null after telling why not. */
+async function takeSolution() {
+  prepareChallenge(); // a fresh one if the last has expired
+  if (!pow.ready) tr($("altcha-status"), "book.checkWait");
+  try {
+    const s = await pow.solution;
+    pow.solution = null;
+    return s;
+  } catch (e) {
+    tr($("altcha-status"), "book.checkFailed");
+    return null;
+  }
 }
 
 /** @param {SubmitEvent} e */
@@ -58,19 +107,24 @@ async function submit(e) {
   const f = form.elements;
   const btn = $("book-submit");
   btn.disabled = true;
+  let booked = false;
   try {
+    const altcha = await takeSolution();
+    if (altcha === null) return;
     const b = await api.book({
       service_id: st.service.id, start: st.slot.start,
       name: f.namedItem("name").value, email: f.namedItem("email").value,
       topic: f.namedItem("topic").value, language: f.namedItem("language").value,
-      consent: f.namedItem("consent").checked,
+      consent: f.namedItem("consent").checked, altcha: altcha || undefined,
     });
+    booked = true;
     showDone(b);
   } catch (err) {
     if (err.code === "slot_taken") { showView("v-slots"); tr($("slots-status"), "errors.slot_taken"); return; }
     showErrors(form, err, "book.err");
   } finally {
     btn.disabled = false;
+    if (!booked) prepareChallenge(); // for the next attempt
   }
 }
 
