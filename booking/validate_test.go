@@ -124,3 +124,32 @@ func TestEmailLimitKey(t *testing.T) {
 		}
 	}
 }
+
+// TestTextFieldRules: single-line fields take no control characters at
+// all, multi-line fields LF only (CRLF normalised by MultiLine first).
+func TestTextFieldRules(t *testing.T) {
+	tests := []struct {
+		in         string
+		line, text bool // accepted as a single-line / multi-line field
+	}{
+		{"Wohngeld-Beratung", true, true},
+		{"Zeile 1\nZeile 2", false, true},
+		{MultiLine("Zeile 1\r\nZeile 2"), false, true},
+		{"a\rb", false, false},
+		{"a\tb", false, false},
+		{"a\x00b", false, false},
+		{"a\x1b[31mb", false, false},
+		{"a\x7fb", false, false},
+		{"a\u0085b", false, false},
+		{"a\u2028b", false, false},
+		{"a\u2029b", false, false},
+	}
+	for _, tt := range tests {
+		var line, text ValidationError
+		checkLine(&line, "f", tt.in, 0, 100)
+		checkText(&text, "f", tt.in, 0, 100)
+		if (line.Err() == nil) != tt.line || (text.Err() == nil) != tt.text {
+			t.Errorf("%q: single-line ok %v, multi-line ok %v; want %v, %v", tt.in, line.Err() == nil, text.Err() == nil, tt.line, tt.text)
+		}
+	}
+}
