@@ -302,6 +302,12 @@ func (r *room) remove(by *session, pid string, secondDevice bool) error {
 	}
 	m, second := r.members[pid], r.seconds[pid]
 	if secondDevice {
+		if second == nil && m != nil && m.second && !r.admittedLocked(m) {
+			// It waits in the seat while the admitted device is away:
+			// turn it away and keep that device's admission.
+			delete(r.members, pid)
+			second = m
+		}
 		m = nil
 	}
 	if m == nil && second == nil {

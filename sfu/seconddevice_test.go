@@ -121,6 +121,19 @@ func TestRememberedAdmission(t *testing.T) {
 	if w := e.s.Waiting("r"); len(w) != 1 || !w[0].SecondDevice {
 		t.Errorf("waiting = %+v, want the stranger flagged as second device", w)
 	}
+
+	// Turning the stranger away keeps the remembered device's seat.
+	e.grant("clerk", "r", "p-clerk", sfu.RoleClerk)
+	clerk := e.dial(ctx, "clerk", false)
+	mustWait(ctx, t, clerk, "second device in the waiting list", secondDeviceWaiting("p-cit"))
+	if err := clerk.Send(sfu.Remove{ParticipantID: "p-cit", SecondDevice: true}); err != nil {
+		t.Fatal(err)
+	}
+	mustWait(ctx, t, stranger, "removed", isType(sfu.TypeRemoved))
+	<-stranger.Done()
+	if st := e.s.Stats(); st.Admitted != 2 || st.Waiting != 0 {
+		t.Errorf("Stats = %+v, want clerk and remembered device admitted", st)
+	}
 }
 
 // TestEndSessionCutsConnection: revoking a clerk's login ends its
