@@ -30,7 +30,13 @@ const secretKeyFileName = "secret.key"
 // of sealing with a key the others cannot open.
 func (a *App) secretKey(ctx context.Context) ([]byte, error) {
 	if a.cfg.SecretKey != "" {
-		return a.cfg.secretKeyBytes(), nil
+		// A key generated into the database before secret_key was set
+		// opens nothing the server still needs, only what a copy could.
+		if _, ok, err := a.store.LegacySecretKey(ctx); err != nil || !ok {
+			return a.cfg.secretKeyBytes(), err
+		}
+		a.log.Info("secret_key is set: deleting the unused generated key from the database")
+		return a.cfg.secretKeyBytes(), a.store.DropLegacySecretKey(ctx)
 	}
 	path := a.cfg.SecretKeyPath()
 	key, err := readKeyFile(path)
@@ -140,6 +146,9 @@ func readKeyFile(path string) ([]byte, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err // fs.ErrNotExist tells the caller to create it
+	}
+	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		return nil, fmt.Errorf("server: %s is readable by other users (mode %v); chmod 600 it", path, fi.Mode().Perm())
 	}
 	key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(b)))
 	if err != nil || len(key) != booking.SecretKeySize {

@@ -93,6 +93,12 @@ func TestSecretKeyFile(t *testing.T) {
 	if k2, _ := readKeyFile(path); string(k2) != string(key) {
 		t.Error("restart replaced the key")
 	}
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := appOn(t, filepath.Join(dir, "s.db"), "", false); err == nil || !strings.Contains(err.Error(), "chmod") {
+		t.Errorf("start with a world-readable key file: %v", err)
+	}
 }
 
 // TestDatabaseCopyCannotOpenTokens: a copy of the whole database opens no
@@ -191,3 +197,37 @@ func TestSecretKeyFileRequired(t *testing.T) {
 func decode64(s string) []byte  { b, _ := base64.StdEncoding.DecodeString(s); return b }
 func decodeHex(s string) []byte { b, _ := hex.DecodeString(s); return b }
 func sha(s string) []byte       { h := sha256.Sum256([]byte(s)); return h[:] }
+
+// TestConfiguredKeyDropsGeneratedOne: with secret_key set, a key an
+// earlier version generated into the database is deleted from it.
+func TestConfiguredKeyDropsGeneratedOne(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "old.db")
+	s, err := gormstore.Open(context.Background(), db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DB().Exec("INSERT INTO settings (name, value) VALUES ('secret_key', ?)", base64.StdEncoding.EncodeToString(make([]byte, 32))).Error; err != nil {
+		t.Fatal(err)
+	}
+	_ = s.Close()
+	env := map[string]string{"SPRECHSTUNDE_DATABASE": db, "SPRECHSTUNDE_SECRET_KEY": strings.Repeat("k", 40)}
+	for k, v := range localMedia {
+		env[k] = v
+	}
+	cfg, err := Load(nil, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := NewApp(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = app.Close() })
+	if _, ok := settingValues(t, app.store)["secret_key"]; ok {
+		t.Error("the generated key is still in the database")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "secret.key")); err == nil {
+		t.Error("a key file was written although secret_key is set")
+	}
+}
