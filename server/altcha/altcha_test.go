@@ -64,6 +64,11 @@ func TestVerify(t *testing.T) {
 		{"valid", func(t *testing.T, _ *Guard, _ *clock, ch Challenge, n int64) string {
 			return encode(payload(ch, n))
 		}, nil},
+		{"valid with fractional took", func(t *testing.T, _ *Guard, _ *clock, ch Challenge, n int64) string {
+			p := payload(ch, n)
+			p["took"] = 312.5 // some widgets time with performance.now()
+			return encode(p)
+		}, nil},
 		{"valid just before expiry", func(t *testing.T, _ *Guard, c *clock, ch Challenge, n int64) string {
 			c.t = c.t.Add(10 * time.Minute)
 			return encode(payload(ch, n))

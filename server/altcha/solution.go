@@ -13,12 +13,12 @@ const maxPayload = 2048
 // solution is the client's answer: the challenge fields echoed back with
 // the number found. Took (milliseconds) is informational and unchecked.
 type solution struct {
-	Algorithm string `json:"algorithm"`
-	Challenge string `json:"challenge"`
-	Number    *int64 `json:"number"`
-	Salt      string `json:"salt"`
-	Signature string `json:"signature"`
-	Took      int64  `json:"took"`
+	Algorithm string  `json:"algorithm"`
+	Challenge string  `json:"challenge"`
+	Number    *int64  `json:"number"`
+	Salt      string  `json:"salt"`
+	Signature string  `json:"signature"`
+	Took      float64 `json:"took"`
 }
 
 // decodeSolution reads base64(JSON), as ALTCHA widgets submit it.
