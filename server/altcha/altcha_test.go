@@ -236,3 +236,32 @@ func FuzzVerify(f *testing.F) {
 		}
 	})
 }
+
+// TestVerifyConcurrentReplay: of many simultaneous uses of one solution,
+// exactly one is accepted.
+func TestVerifyConcurrentReplay(t *testing.T) {
+	c := &clock{time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)}
+	g := newGuard(t, c, 0)
+	ch, err := g.Create()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := encode(payload(ch, solve(t, ch)))
+	const n = 16
+	errs := make(chan error, n)
+	for range n {
+		go func() { errs <- g.Verify(p) }()
+	}
+	accepted := 0
+	for range n {
+		switch err := <-errs; {
+		case err == nil:
+			accepted++
+		case !errors.Is(err, ErrReplayed):
+			t.Errorf("Verify: %v, want nil or ErrReplayed", err)
+		}
+	}
+	if accepted != 1 {
+		t.Errorf("%d of %d simultaneous uses accepted, want 1", accepted, n)
+	}
+}
