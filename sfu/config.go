@@ -3,6 +3,7 @@ package sfu
 import (
 	"fmt"
 	"net"
+	"net/netip"
 	"strings"
 	"time"
 )
@@ -24,7 +25,16 @@ type Config struct {
 	Interfaces []string
 	// LoopbackOnly binds, announces and talks to 127.0.0.1 only (tests,
 	// local demos): remote candidates on other addresses are ignored.
+	// Loopback candidates still need AllowedCandidateNetworks.
 	LoopbackOnly bool
+	// AllowedCandidateNetworks lists networks (CIDR, e.g. "10.0.0.0/8")
+	// whose remote ICE candidates are accepted although they are not
+	// public. By default only globally routable unicast addresses are,
+	// the rule TURN applies to its peers: otherwise any participant could
+	// have the server send connectivity checks into its own loopback and
+	// private networks. Intranet deployments list their client networks;
+	// tests on one machine list 127.0.0.0/8.
+	AllowedCandidateNetworks []string
 	// IPv6 also binds and announces IPv6 addresses.
 	IPv6 bool
 	// NAT1To1IPs announces public addresses instead of local ones (1:1 NAT,
@@ -144,6 +154,11 @@ func (c Config) Validate() error {
 	for _, s := range c.ListenIPs {
 		if net.ParseIP(s) == nil {
 			bad("ListenIPs: %q is not an IP", s)
+		}
+	}
+	for _, s := range c.AllowedCandidateNetworks {
+		if _, err := netip.ParsePrefix(s); err != nil {
+			bad("AllowedCandidateNetworks: %q is not a network in CIDR notation", s)
 		}
 	}
 	for _, s := range c.NAT1To1IPs {

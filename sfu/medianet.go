@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/pion/dtls/v3"
 	"github.com/pion/ice/v4"
@@ -16,6 +18,7 @@ import (
 // mediaNet owns the ICE sockets: one UDP socket per local IP, all on the
 // same port, and one ICE-TCP listener.
 type mediaNet struct {
+	refused atomic.Uint64 // remote candidates dropped by the address rule
 	ips     []net.IP
 	udp     []*batchConn
 	udpMux  *ice.MultiUDPMuxDefault
@@ -159,9 +162,15 @@ func (m *mediaNet) settingEngine(cfg Config, pl pionLogs) (webrtc.SettingEngine,
 	})
 	if cfg.LoopbackOnly {
 		se.SetIncludeLoopbackCandidate(true)
-		// Never send connectivity checks to a client's other addresses.
-		se.SetRemoteIPFilter(func(ip net.IP) bool { return ip.IsLoopback() })
 	}
+	allow, err := m.remoteFilter(cfg)
+	if err != nil {
+		return se, err
+	}
+	// Applied to every remote candidate before the agent checks it, the
+	// trickled ones and the peer-reflexive ones a connectivity check
+	// reveals: a refused address gets no STUN and no answer.
+	se.SetRemoteIPFilter(allow)
 	// A server has no use for mDNS, and resolving clients' .local names would
 	// send multicast queries into the server's network.
 	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
@@ -184,6 +193,31 @@ func (m *mediaNet) settingEngine(cfg Config, pl pionLogs) (webrtc.SettingEngine,
 		}
 	}
 	return se, nil
+}
+
+// remoteFilter decides which remote ICE candidates the agent may talk to:
+// public addresses (publicPeer, the rule TURN applies to its peers) and
+// those in AllowedCandidateNetworks; with LoopbackOnly only loopback ones.
+func (m *mediaNet) remoteFilter(cfg Config) (func(net.IP) bool, error) {
+	nets := make([]netip.Prefix, 0, len(cfg.AllowedCandidateNetworks))
+	for _, s := range cfg.AllowedCandidateNetworks {
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return nil, fmt.Errorf("%w: AllowedCandidateNetworks: %w", ErrInvalidConfig, err)
+		}
+		nets = append(nets, p.Masked())
+	}
+	loopbackOnly := cfg.LoopbackOnly
+	return func(ip net.IP) bool {
+		a, ok := netip.AddrFromSlice(ip)
+		a = a.Unmap()
+		keep := ok && (!loopbackOnly || a.IsLoopback()) &&
+			(publicPeer(ip) || slices.ContainsFunc(nets, func(p netip.Prefix) bool { return p.Contains(a) }))
+		if !keep {
+			m.refused.Add(1)
+		}
+		return keep
+	}, nil
 }
 
 // Per-stream receive buffers. Pion's default (1 MB) holds seconds of video;

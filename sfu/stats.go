@@ -14,6 +14,9 @@ type Stats struct {
 	// SendDropped counts datagrams dropped because an ICE socket's send
 	// queue was full (CPU or socket buffer exhausted).
 	SendDropped uint64
+	// RefusedCandidates counts remote ICE candidates dropped because their
+	// address is neither public nor in AllowedCandidateNetworks.
+	RefusedCandidates uint64
 }
 
 // Stats takes the snapshot; it holds each room's lock only briefly.
@@ -38,6 +41,7 @@ func (s *SFU) Stats() Stats {
 		st.Tracks += len(r.tracks)
 		r.mu.Unlock()
 	}
+	st.RefusedCandidates = s.net.refused.Load()
 	for _, c := range s.net.udp {
 		st.SendDropped += c.dropped.Load()
 	}

@@ -22,6 +22,8 @@ func TestConfigValidate(t *testing.T) {
 		{"bad listen ip", func(c *Config) { c.ListenIPs = []string{"nope"} }, false},
 		{"nat pair", func(c *Config) { c.NAT1To1IPs = []string{"203.0.113.7/10.0.0.7"} }, true},
 		{"bad nat", func(c *Config) { c.NAT1To1IPs = []string{"x/10.0.0.7"} }, false},
+		{"allowed candidate network", func(c *Config) { c.AllowedCandidateNetworks = []string{"10.0.0.0/8", "fd00::/8"} }, true},
+		{"bad candidate network", func(c *Config) { c.AllowedCandidateNetworks = []string{"10.0.0.1"} }, false},
 		{"read on arrival", func(c *Config) { c.UDPReadInterval = 0 }, true},
 		{"read interval too long", func(c *Config) { c.UDPReadInterval = time.Second }, false},
 		{"negative read interval", func(c *Config) { c.UDPReadInterval = -time.Millisecond }, false},

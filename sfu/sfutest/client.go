@@ -37,6 +37,7 @@ type ClientConfig struct {
 	Screen     bool // with Publish: also share a "screen" video track
 	AutoAdmit  bool // as clerk: admit everyone who waits
 	H264       bool // publish H.264 (as Safari may) instead of VP8; payloads are synthetic
+	ExtraAudio int  // with Publish: offer this many more audio tracks, as a hostile client may
 	Video      VideoSource
 	FPS        int
 	Epoch      time.Time // shared by clients whose latency is compared
@@ -185,6 +186,16 @@ func (c *Client) WaitError(ctx context.Context, code string) error {
 		return ok && e.Code == code
 	})
 	return err
+}
+
+// IsConnected reports whether the PeerConnection has been connected.
+func (c *Client) IsConnected() bool {
+	select {
+	case <-c.connected:
+		return true
+	default:
+		return false
+	}
 }
 
 // WaitConnected waits until the PeerConnection is connected.
@@ -513,6 +524,18 @@ func (c *Client) startMedia(servers []sfu.ICEServer) error {
 			c.wg.Add(1)
 			go c.sendVideo(video, c.cfg.Video)
 			go c.sendAudio(audio)
+		}
+		for i := range c.cfg.ExtraAudio {
+			extra, err := webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2},
+				fmt.Sprintf("audio-%d", i+2), "local")
+			if err != nil {
+				return err
+			}
+			if _, err := pc.AddTrack(extra); err != nil {
+				return err
+			}
+			c.wg.Add(1)
+			go c.sendAudio(extra)
 		}
 		if c.cfg.Screen {
 			screen, err := webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}, "screen", "local-screen")

@@ -26,6 +26,8 @@ var ErrUnknownCredential = errors.New("sfutest: unknown credential")
 func LoopbackConfig() sfu.Config {
 	c := sfu.DefaultConfig()
 	c.LoopbackOnly = true
+	// Remote candidates on loopback are refused unless allowed.
+	c.AllowedCandidateNetworks = []string{"127.0.0.0/8", "::1/128"}
 	c.UDPPort = 0
 	c.TCPPort = 0
 	c.ICETCP = false
