@@ -35,6 +35,7 @@ type App struct {
 	media      *sfu.SFU
 	desk       *roomDesk
 	observer   *roomObserver
+	links      *staffLinks // ends staff logins' live connections, see stafflinks.go
 	closeMedia func() error
 }
 
@@ -65,6 +66,8 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger, opts ...Option) (
 	}
 	if err := a.setupAsync(ctx, &opt); err != nil {
 		_ = store.Close()
+	a.links = newStaffLinks(func() *sfu.SFU { return a.media })
+	opt.SessionsEnded = a.links.revoke
 		return nil, err
 	}
 	a.office, err = booking.New(store, opt)

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -57,7 +58,8 @@ func (a *App) jobSpecs() []jobSpec {
 		}},
 		{jobSessions, time.Hour, func(ctx context.Context) error {
 			_, err := a.office.DeleteExpiredSessions(ctx, a.now())
-			return err
+			_, rerr := a.office.DeleteExpiredRoomSessions(ctx, a.now())
+			return errors.Join(err, rerr)
 		}},
 	}
 }

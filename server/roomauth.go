@@ -19,11 +19,14 @@ type roomAuthorizer struct{ desk *roomDesk }
 var errBadTicket = errors.New("server: unknown or used ticket")
 
 func (r roomAuthorizer) Authorize(_ context.Context, credential string) (sfu.Grant, error) {
-	acc, ok := r.desk.redeemTicket(credential)
+	t, ok := r.desk.redeemTicket(credential)
 	if !ok {
 		return sfu.Grant{}, errBadTicket
 	}
+	acc := t.access
 	return sfu.Grant{
+		SessionKey:    t.key,
+		Admitted:      t.known,
 		RoomID:        booking.RoomID(acc.AppointmentID),
 		ParticipantID: acc.ParticipantID,
 		Role:          sfu.Role(acc.Role),
@@ -95,6 +98,7 @@ func (o *roomObserver) run() {
 			detail = strings.TrimSpace(detail + " " + ev.Duration.Round(time.Second).String())
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		o.rememberAdmission(ctx, ev)
 		if err := o.office.RecordRoomEvent(ctx, id, typ, string(ev.Role), ev.Time, detail); err != nil {
 			o.log.Warn("room event not recorded", "appointment", id, "type", string(ev.Type), "err", err)
 		}
@@ -105,6 +109,19 @@ func (o *roomObserver) run() {
 			}
 		}
 		cancel()
+	}
+}
+
+// rememberAdmission stores the clerk's decision on the room session, so a
+// reload or a restarted server lets that session (and no other) back in.
+func (o *roomObserver) rememberAdmission(ctx context.Context, ev sfu.Event) {
+	hash, ok := strings.CutPrefix(ev.SessionKey, "room:")
+	if !ok || (ev.Type != sfu.EventAdmitted && ev.Type != sfu.EventRemoved) {
+		return
+	}
+	err := o.office.SetRoomSessionAdmitted(ctx, hash, ev.Type == sfu.EventAdmitted)
+	if err != nil && !errors.Is(err, booking.ErrNotFound) {
+		o.log.Warn("room admission not stored", "room", ev.RoomID, "err", err)
 	}
 }
 

@@ -12,32 +12,37 @@ import (
 // ticketTTL is how long a websocket ticket may wait for its "join".
 const ticketTTL = time.Minute
 
-// roomDesk keeps, in memory, what connects a browser to a room:
-//   - room sessions: the cookie a citizen or guest gets for a join or guest
-//     link, so the link's token leaves the address bar and is not needed
-//     again on reload;
+// maxTicketsPerSession bounds the unredeemed tickets of one room session or
+// login: a page needs one per (re)connect, so the oldest gives way.
+const maxTicketsPerSession = 3
+
+// roomDesk keeps, in memory, the short-lived credentials that connect a
+// browser to a room:
 //   - tickets: one-time credentials for the websocket's first message;
 //   - guest links: one-time invitations a clerk hands out.
 //
-// Rooms live in this process's media server, so this state lives here too;
-// a restart ends calls and the citizen simply opens the join link again.
-// Only SHA-256 hashes of the secrets are kept.
+// Room sessions (the cookie a join link is exchanged for) are stored in
+// the database, see booking.RoomSession. Only SHA-256 hashes of the
+// secrets are kept.
 type roomDesk struct {
 	now       func() time.Time
 	mu        sync.Mutex
-	sessions  map[string]deskEntry
 	tickets   map[string]deskEntry
+	byOwner   map[string][]string  // session key -> its unredeemed tickets' hashes, oldest first
 	guests    map[string]deskEntry // access holds only the appointment
 	lastPrune time.Time
 }
 
+// deskEntry is what a secret stands for until it expires.
 type deskEntry struct {
 	access  booking.RoomAccess
+	key     string // the room session or login the ticket was issued to
+	known   bool   // that session was admitted before
 	expires time.Time
 }
 
 func newRoomDesk(now func() time.Time) *roomDesk {
-	return &roomDesk{now: now, sessions: map[string]deskEntry{}, tickets: map[string]deskEntry{}, guests: map[string]deskEntry{}}
+	return &roomDesk{now: now, tickets: map[string]deskEntry{}, byOwner: map[string][]string{}, guests: map[string]deskEntry{}}
 }
 
 func newSecret() (string, error) {
@@ -48,58 +53,57 @@ func newSecret() (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
-// openSession stores a room session until the room closes.
-func (d *roomDesk) openSession(acc booking.RoomAccess) (string, error) {
-	return d.put(d.sessions, acc, acc.NotAfter)
-}
-
-// session returns the room session of a cookie value.
-func (d *roomDesk) session(secret string) (booking.RoomAccess, bool) {
+// issueTicket stores a one-time websocket credential for the session key.
+func (d *roomDesk) issueTicket(acc booking.RoomAccess, key string, admitted bool) (string, error) {
+	secret, err := newSecret()
+	if err != nil {
+		return "", err
+	}
+	h := booking.HashToken(secret)
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	e, ok := d.sessions[booking.HashToken(secret)]
-	if !ok || !d.now().Before(e.expires) {
-		return booking.RoomAccess{}, false
+	d.prune()
+	own := d.byOwner[key]
+	for len(own) >= maxTicketsPerSession {
+		delete(d.tickets, own[0])
+		own = own[1:]
 	}
-	return e.access, true
-}
-
-// issueTicket stores a one-time websocket credential.
-func (d *roomDesk) issueTicket(acc booking.RoomAccess) (string, error) {
-	return d.put(d.tickets, acc, d.now().Add(ticketTTL))
+	d.byOwner[key] = append(own, h)
+	d.tickets[h] = deskEntry{access: acc, key: key, known: admitted, expires: d.now().Add(ticketTTL)}
+	return secret, nil
 }
 
 // redeemTicket consumes a ticket.
-func (d *roomDesk) redeemTicket(secret string) (booking.RoomAccess, bool) {
-	return d.take(d.tickets, secret)
+func (d *roomDesk) redeemTicket(secret string) (deskEntry, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	h := booking.HashToken(secret)
+	e, ok := d.tickets[h]
+	if !ok {
+		return deskEntry{}, false
+	}
+	delete(d.tickets, h)
+	d.forgetOwnerLocked(e.key, h)
+	return e, d.now().Before(e.expires)
+}
+
+func (d *roomDesk) forgetOwnerLocked(key, h string) {
+	own := d.byOwner[key]
+	for i, x := range own {
+		if x == h {
+			own = append(own[:i:i], own[i+1:]...)
+			break
+		}
+	}
+	if len(own) == 0 {
+		delete(d.byOwner, key)
+	} else {
+		d.byOwner[key] = own
+	}
 }
 
 // inviteGuest stores a one-time guest link for an appointment.
 func (d *roomDesk) inviteGuest(appointmentID int64, expires time.Time) (string, error) {
-	return d.put(d.guests, booking.RoomAccess{AppointmentID: appointmentID}, expires)
-}
-
-// takeGuestInvite consumes a guest link and returns its appointment; the
-// link's hash doubles as the guest's stable participant ID.
-func (d *roomDesk) takeGuestInvite(secret string) (appointmentID int64, guestID string, ok bool) {
-	acc, ok := d.take(d.guests, secret)
-	return acc.AppointmentID, booking.HashToken(secret)[:16], ok
-}
-
-// take removes and returns a one-time entry if it has not expired.
-func (d *roomDesk) take(m map[string]deskEntry, secret string) (booking.RoomAccess, bool) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	h := booking.HashToken(secret)
-	e, ok := m[h]
-	delete(m, h)
-	if !ok || !d.now().Before(e.expires) {
-		return booking.RoomAccess{}, false
-	}
-	return e.access, true
-}
-
-func (d *roomDesk) put(m map[string]deskEntry, acc booking.RoomAccess, expires time.Time) (string, error) {
 	secret, err := newSecret()
 	if err != nil {
 		return "", err
@@ -107,8 +111,22 @@ func (d *roomDesk) put(m map[string]deskEntry, acc booking.RoomAccess, expires t
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.prune()
-	m[booking.HashToken(secret)] = deskEntry{access: acc, expires: expires}
+	d.guests[booking.HashToken(secret)] = deskEntry{access: booking.RoomAccess{AppointmentID: appointmentID}, expires: expires}
 	return secret, nil
+}
+
+// takeGuestInvite consumes a guest link and returns its appointment; the
+// link's hash doubles as the guest's stable participant ID.
+func (d *roomDesk) takeGuestInvite(secret string) (appointmentID int64, guestID string, ok bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	h := booking.HashToken(secret)
+	e, found := d.guests[h]
+	delete(d.guests, h)
+	if !found || !d.now().Before(e.expires) {
+		return 0, "", false
+	}
+	return e.access.AppointmentID, h[:16], true
 }
 
 // prune drops expired entries at most once a minute; callers hold mu.
@@ -118,11 +136,15 @@ func (d *roomDesk) prune() {
 		return
 	}
 	d.lastPrune = now
-	for _, m := range []map[string]deskEntry{d.sessions, d.tickets, d.guests} {
-		for k, e := range m {
-			if !now.Before(e.expires) {
-				delete(m, k)
-			}
+	for h, e := range d.tickets {
+		if !now.Before(e.expires) {
+			delete(d.tickets, h)
+			d.forgetOwnerLocked(e.key, h)
+		}
+	}
+	for h, e := range d.guests {
+		if !now.Before(e.expires) {
+			delete(d.guests, h)
 		}
 	}
 }

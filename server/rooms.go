@@ -1,12 +1,13 @@
 package server
 
 import (
+	"errors"
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprechstunde/sprechstunde/booking"
+	"github.com/sprechstunde/sprechstunde/sfu"
 )
 
 const wsPath = "/api/v1/rooms/ws"
@@ -44,23 +45,39 @@ func (a *App) toRoomInfo(acc booking.RoomAccess) roomInfo {
 		NotBefore: a.rfc3339(acc.NotBefore), NotAfter: a.rfc3339(acc.NotAfter), WSURL: wsPath}
 }
 
+// Session keys name, for the media server, the credential behind a
+// connection: admission belongs to a key, and revoking the credential
+// ends the connections made with it (sfu.SFU.EndSession).
+func roomSessionKey(hash string) string  { return "room:" + hash }
+func staffSessionKey(hash string) string { return "staff:" + hash }
+
 // startRoomSession sets the room cookie: the join link's token is spent on
 // the first load, and the page continues with this cookie (ASVS V14.2.1).
+// Room sessions are bounded per participant; those displaced lose their
+// connections.
 func (a *App) startRoomSession(c echo.Context, acc booking.RoomAccess) error {
-	secret, err := a.desk.openSession(acc)
+	secret, _, dropped, err := a.office.OpenRoomSession(c.Request().Context(), acc)
 	if err != nil {
 		return err
+	}
+	for _, h := range dropped {
+		a.media.EndSession(roomSessionKey(h), sfu.ReasonSessionEnded)
 	}
 	c.SetCookie(&http.Cookie{Name: a.roomCookieName(), Value: secret, Path: "/", HttpOnly: true,
 		Secure: a.cfg.SecureCookies(), SameSite: http.SameSiteStrictMode})
 	return c.JSON(http.StatusOK, a.toRoomInfo(acc))
 }
 
-// handleJoin exchanges a citizen's join token for a room session.
+// handleJoin exchanges a citizen's join token for a room session. A
+// browser that holds a live session for the same participant keeps it, so
+// opening the link again there is a reload, not a second device.
 func (a *App) handleJoin(c echo.Context) error {
 	acc, err := a.office.CitizenAccess(c.Request().Context(), c.Param("token"))
 	if err != nil {
 		return manageError(err)
+	}
+	if cur, s, err := a.roomSession(c); err == nil && s.AppointmentID == acc.AppointmentID && s.ParticipantID == acc.ParticipantID {
+		return c.JSON(http.StatusOK, a.toRoomInfo(cur))
 	}
 	return a.startRoomSession(c, acc)
 }
@@ -89,20 +106,24 @@ func (a *App) handleGuestJoin(c echo.Context) error {
 	return a.startRoomSession(c, acc)
 }
 
-func (a *App) roomSession(c echo.Context) (booking.RoomAccess, error) {
+// roomSession resolves the room cookie; every use moves its idle expiry.
+func (a *App) roomSession(c echo.Context) (booking.RoomAccess, booking.RoomSession, error) {
+	errNoSession := newAPIError(http.StatusUnauthorized, "unauthenticated", "Please open the link from your invitation again.")
 	ck, err := c.Cookie(a.roomCookieName())
 	if err != nil {
-		return booking.RoomAccess{}, newAPIError(http.StatusUnauthorized, "unauthenticated", "Please open the link from your invitation again.")
+		return booking.RoomAccess{}, booking.RoomSession{}, errNoSession
 	}
-	acc, ok := a.desk.session(ck.Value)
-	if !ok {
-		return booking.RoomAccess{}, newAPIError(http.StatusUnauthorized, "unauthenticated", "Please open the link from your invitation again.")
+	acc, s, err := a.office.ResumeRoomSession(c.Request().Context(), ck.Value)
+	if errors.Is(err, booking.ErrUnauthenticated) {
+		return booking.RoomAccess{}, booking.RoomSession{}, errNoSession
 	}
-	return acc, nil
+	return acc, s, err
 }
 
+// handleRoomSession tells a (re)loaded join page where it stands; the page
+// calls it every few minutes, which keeps the room session alive.
 func (a *App) handleRoomSession(c echo.Context) error {
-	acc, err := a.roomSession(c)
+	acc, _, err := a.roomSession(c)
 	if err != nil {
 		return err
 	}
@@ -115,8 +136,8 @@ type ticketJSON struct {
 	Room   roomInfo `json:"room"`
 }
 
-func (a *App) issueTicket(c echo.Context, acc booking.RoomAccess) error {
-	t, err := a.desk.issueTicket(acc)
+func (a *App) issueTicket(c echo.Context, acc booking.RoomAccess, key string, admitted bool) error {
+	t, err := a.desk.issueTicket(acc, key, admitted)
 	if err != nil {
 		return err
 	}
@@ -125,14 +146,11 @@ func (a *App) issueTicket(c echo.Context, acc booking.RoomAccess) error {
 
 // handleRoomTicket gives a citizen or guest a one-time websocket credential.
 func (a *App) handleRoomTicket(c echo.Context) error {
-	acc, err := a.roomSession(c)
+	acc, s, err := a.roomSession(c)
 	if err != nil {
 		return err
 	}
-	if err := a.office.CheckAccess(c.Request().Context(), acc); err != nil {
-		return err
-	}
-	return a.issueTicket(c, acc)
+	return a.issueTicket(c, acc, roomSessionKey(s.TokenHash), s.Admitted)
 }
 
 // handleStaffTicket gives the responsible clerk a websocket credential.
@@ -141,11 +159,13 @@ func (a *App) handleStaffTicket(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	acc, err := a.office.StaffAccess(c.Request().Context(), staff(c).actor(), id)
+	st := staff(c)
+	acc, err := a.office.StaffAccess(c.Request().Context(), st.actor(), id)
 	if err != nil {
 		return err
 	}
-	return a.issueTicket(c, acc)
+	a.links.watch(st.user.ID, st.session)
+	return a.issueTicket(c, acc, staffSessionKey(st.session.TokenHash), true)
 }
 
 type guestLinkJSON struct {
@@ -175,6 +195,12 @@ type waitingJSON struct {
 	DisplayName   string `json:"display_name"`
 	Role          string `json:"role"`
 	Since         string `json:"since"`
+	SecondDevice  bool   `json:"second_device"` // the same person is (or was) in the call from another device
+}
+
+func (a *App) toWaitingJSON(w sfu.WaitingInfo) waitingJSON {
+	return waitingJSON{ParticipantID: w.ParticipantID, DisplayName: w.DisplayName, Role: string(w.Role),
+		Since: a.rfc3339(w.Since), SecondDevice: w.SecondDevice}
 }
 
 // handleWaiting lists who waits in an appointment's waiting room.
@@ -188,8 +214,7 @@ func (a *App) handleWaiting(c echo.Context) error {
 	}
 	out := []waitingJSON{}
 	for _, w := range a.media.Waiting(booking.RoomID(id)) {
-		out = append(out, waitingJSON{ParticipantID: w.ParticipantID, DisplayName: w.DisplayName, Role: string(w.Role),
-			Since: w.Since.In(a.cfg.Location()).Format(time.RFC3339)})
+		out = append(out, a.toWaitingJSON(w))
 	}
 	return c.JSON(http.StatusOK, out)
 }

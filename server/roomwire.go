@@ -26,7 +26,23 @@ func (a *App) setupRooms() error {
 		defer cancel()
 		err := a.media.Close(ctx) // tells everyone in a room, then closes
 		a.observer.close()        // the last session events reach the cases
+		a.links.close()
 		return err
 	})
 	return nil
+}
+
+// closeDanglingCalls ends, on the case timelines, calls that a process
+// stopped without shutdown (kill -9, power loss) left open. It runs once
+// at start, before this process serves rooms; rooms live in one process,
+// so with several processes on one database the room-serving one must be
+// a single process (docs/operations.md).
+func (a *App) closeDanglingCalls(ctx context.Context) {
+	n, err := a.office.CloseDanglingCalls(ctx, a.now())
+	switch {
+	case err != nil:
+		a.log.Warn("open calls from before the start not closed", "closed", n, "err", err)
+	case n > 0:
+		a.log.Info("calls left open by an unclean stop closed", "count", n)
+	}
 }

@@ -91,6 +91,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := app.bootstrap(ctx, stdout); err != nil {
 		return err
 	}
+	app.closeDanglingCalls(ctx)
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("server: listen: %w", err)

@@ -88,10 +88,13 @@ const waitingKeepalive = 25 * time.Second
 
 // handleWaitingStream pushes, as server-sent events, the waiting lists of
 // the signed-in clerk's appointments: first those of today, then each one
-// whenever someone joins, is admitted, leaves or is removed.
+// whenever someone joins, is admitted, leaves or is removed. The stream
+// ends with the login (see staffLinks); each keepalive checks it anew.
 func (a *App) handleWaitingStream(c echo.Context) error {
-	ctx := c.Request().Context()
-	act := staff(c).actor()
+	st := staff(c)
+	act := st.actor()
+	ctx, done := a.links.stream(c.Request().Context(), st.user.ID, st.session)
+	defer done()
 	hub := a.observer.waits
 	sub := hub.subscribe()
 	defer hub.unsubscribe(sub)
@@ -120,6 +123,9 @@ func (a *App) handleWaitingStream(c echo.Context) error {
 		case <-hub.done:
 			return nil
 		case <-tick.C:
+			if _, _, err := a.office.Authenticate(ctx, st.token); err != nil {
+				return nil // ended in another process
+			}
 			fmt.Fprint(w, ": keepalive\n\n")
 		case <-sub.wake:
 			for _, id := range sub.take() {
@@ -138,8 +144,7 @@ func (a *App) sendWaiting(c echo.Context, act booking.Actor, id int64) {
 	}
 	ev := waitingEventJSON{AppointmentID: id, CaseNumber: acc.CaseNumber, Start: a.rfc3339(acc.Start), Waiting: []waitingJSON{}}
 	for _, wi := range a.media.Waiting(booking.RoomID(id)) {
-		ev.Waiting = append(ev.Waiting, waitingJSON{ParticipantID: wi.ParticipantID, DisplayName: wi.DisplayName,
-			Role: string(wi.Role), Since: a.rfc3339(wi.Since)})
+		ev.Waiting = append(ev.Waiting, a.toWaitingJSON(wi))
 	}
 	b, err := json.Marshal(ev)
 	if err != nil {

@@ -1,0 +1,99 @@
+package server
+
+import (
+	"context"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/sprechstunde/sprechstunde/booking"
+	"github.com/sprechstunde/sprechstunde/sfu"
+)
+
+// staffLinks ends what a staff login keeps open beyond single requests –
+// waiting streams (SSE) and signaling connections – when the login ends:
+// logout, deactivation, password change (booking reports these through
+// Options.SessionsEnded) or expiry (a timer per login that opened any).
+// A request-by-request check would leave them running for hours.
+//
+// This is per process. Other processes on the same database notice within
+// a keepalive interval: waiting streams re-authenticate on every keepalive.
+type staffLinks struct {
+	media   func() *sfu.SFU // set once the media server runs
+	mu      sync.Mutex
+	streams map[*staffStream]struct{}
+	expiry  map[string]*time.Timer // by session token hash
+}
+
+type staffStream struct {
+	userID int64
+	hash   string
+	cancel context.CancelFunc
+}
+
+func newStaffLinks(media func() *sfu.SFU) *staffLinks {
+	return &staffLinks{media: media, streams: map[*staffStream]struct{}{}, expiry: map[string]*time.Timer{}}
+}
+
+// watch arms the end of a login's connections at its expiry (once per login).
+func (l *staffLinks) watch(userID int64, s booking.Session) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if _, ok := l.expiry[s.TokenHash]; ok {
+		return
+	}
+	l.expiry[s.TokenHash] = time.AfterFunc(time.Until(s.ExpiresAt), func() { l.revoke(userID, s.TokenHash) })
+}
+
+// stream registers a waiting stream of a login; its context ends when the
+// login does. Call the returned function when the stream ends.
+func (l *staffLinks) stream(ctx context.Context, userID int64, s booking.Session) (context.Context, func()) {
+	l.watch(userID, s)
+	ctx, cancel := context.WithCancel(ctx)
+	st := &staffStream{userID: userID, hash: s.TokenHash, cancel: cancel}
+	l.mu.Lock()
+	l.streams[st] = struct{}{}
+	l.mu.Unlock()
+	return ctx, func() {
+		l.mu.Lock()
+		delete(l.streams, st)
+		l.mu.Unlock()
+		cancel()
+	}
+}
+
+// revoke ends the connections of one login (tokenHash) or, with an empty
+// hash, of every login of the user.
+func (l *staffLinks) revoke(userID int64, tokenHash string) {
+	l.mu.Lock()
+	for st := range l.streams {
+		if st.userID == userID && (tokenHash == "" || st.hash == tokenHash) {
+			st.cancel()
+			delete(l.streams, st)
+		}
+	}
+	if t, ok := l.expiry[tokenHash]; ok {
+		t.Stop()
+		delete(l.expiry, tokenHash)
+	}
+	l.mu.Unlock()
+	m := l.media()
+	if m == nil {
+		return
+	}
+	if tokenHash == "" {
+		m.EndParticipant("staff-"+strconv.FormatInt(userID, 10), sfu.ReasonSessionEnded)
+		return
+	}
+	m.EndSession(staffSessionKey(tokenHash), sfu.ReasonSessionEnded)
+}
+
+// close stops the expiry timers (shutdown).
+func (l *staffLinks) close() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for h, t := range l.expiry {
+		t.Stop()
+		delete(l.expiry, h)
+	}
+}
