@@ -73,9 +73,12 @@ function renderWaiting(list) {
     const admit = el("button", { type: "button", class: "primary", "data-admit": w.participantId, text: "console.admit", vars: { name: w.displayName } });
     admit.addEventListener("click", () => { dbg.admitAt = Date.now(); st.room.admit(w.participantId); });
     const remove = el("button", { type: "button", class: "danger", "data-remove": w.participantId, text: "console.remove", vars: { name: w.displayName } });
-    remove.addEventListener("click", () => st.room.remove(w.participantId));
+    remove.addEventListener("click", () => st.room.remove(w.participantId, w.secondDevice));
+    // The same join link opened on another device: admitting it replaces
+    // the device in the call, turning it away leaves that one be.
+    const second = w.secondDevice ? el("strong", { class: "second-device", "data-second-device": w.participantId, text: "console.secondDevice" }) : null;
     ul.append(el("li", {}, el("span", { text: "console.waitingItem", vars: { name: w.displayName, role: t("role." + w.role), sinceTime: w.since } }),
-      el("span", { class: "actions" }, admit, remove)));
+      second, el("span", { class: "actions" }, admit, remove)));
   }
 }
 

@@ -9,6 +9,10 @@ import { $, errorText, initPage, showErrors, showView } from "./ui.js";
 
 const dbg = (window.sprechstunde ||= {});
 
+/** How often an open page uses its room session, which ends after 30
+ * minutes without use (see docs/api.md, room sessions). */
+const KEEP_SESSION_MS = 5 * 60 * 1000;
+
 async function main() {
   await initPage();
   const join = /^\/join\/([^/]+)$/.exec(location.pathname);
@@ -66,6 +70,7 @@ function wait(info, stream) {
   showView("v-wait");
   const room = new RoomClient({ wsPath: info.ws_url, stream, getTicket: async () => (await api.ticket()).ticket });
   dbg.room = room;
+  const keep = setInterval(() => { api.session().catch(() => {}); }, KEEP_SESSION_MS);
   let call = null;
   const leave = () => room.leave();
   $("wait-leave").addEventListener("click", leave);
@@ -82,6 +87,7 @@ function wait(info, stream) {
     if (s === "waiting" && !call) tr(status, info.role === "guest" ? "join.waitingGuest" : "join.waiting", { startTime: info.appointment.start });
   });
   room.on("ended", (reason) => {
+    clearInterval(keep);
     if (call) call.stop();
     if (stream) for (const t of stream.getTracks()) t.stop();
     tr($("end-reason"), "end." + reason);

@@ -3,12 +3,16 @@
 // through callbacks; page controllers render. The SFU is the impolite peer
 // of perfect negotiation, this client the polite one.
 
-/** @typedef {{participantId:string,displayName:string,role:string,since:string}} Waiting */
+/** @typedef {{participantId:string,displayName:string,role:string,since:string,secondDevice?:boolean}} Waiting */
 /** @typedef {{participantId:string,displayName:string,role:string,connected:boolean,audioMuted:boolean,videoMuted:boolean}} Participant */
 /** @typedef {{framesDecoded:number,frameWidth:number,rtt:number,lossRate:number}} Quality */
 
 /** Errors after which the server closes and reconnecting is pointless. */
-const FINAL_ERRORS = new Set(["unauthorized", "too_early", "expired", "room_full", "replaced", "shutting_down"]);
+const FINAL_ERRORS = new Set(["unauthorized", "too_early", "expired", "room_full", "replaced"]);
+
+/** Longest pause between reconnect attempts: a restarting server is back
+ * within seconds, and the room session lets the page straight back in. */
+const MAX_RETRY_MS = 3000;
 
 export class RoomClient {
   /**
@@ -81,7 +85,7 @@ export class RoomClient {
   scheduleReconnect() {
     this.closePC();
     this.setState("reconnecting");
-    const delay = Math.min(10000, 500 * 2 ** this.retries++);
+    const delay = Math.min(MAX_RETRY_MS, 500 * 2 ** this.retries++);
     setTimeout(() => this.connect(), delay);
   }
 
@@ -110,7 +114,9 @@ export class RoomClient {
     case "mute": this.emit("mute", m); break;
     case "ice_servers": if (this.pc) this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers: m.iceServers }); break;
     case "removed": this.end(m.reason || "removed_by_clerk"); break;
-    case "room_closed": this.end(m.reason || "closed_by_clerk"); break;
+    // A server shutting down (a restart, an update) closes the room in
+    // this process only: come back, admitted as before.
+    case "room_closed": if (m.reason !== "shutting_down") this.end(m.reason || "closed_by_clerk"); break;
     case "error":
       if (FINAL_ERRORS.has(m.code)) this.end(m.code);
       else this.emit("error", m.code);
@@ -179,7 +185,8 @@ export class RoomClient {
 
   // Actions
   /** @param {string} participantId */ admit(participantId) { this.send({ type: "admit", participantId }); }
-  /** @param {string} participantId */ remove(participantId) { this.send({ type: "remove", participantId }); }
+  /** @param {string} participantId @param {boolean} [secondDevice] only the waiting second device */
+  remove(participantId, secondDevice) { this.send({ type: "remove", participantId, ...(secondDevice ? { secondDevice: true } : {}) }); }
   closeRoom() { this.send({ type: "close_room" }); }
   /** @param {string} text */ chat(text) { this.send({ type: "chat", text }); }
   leave() { this.send({ type: "leave" }); this.end("left"); }
