@@ -57,6 +57,10 @@ const (
 	CodeShuttingDown = "shutting_down"
 )
 
+// CodeTooManyTracks refuses a description that publishes more than a
+// person sends (see docs/signaling.md).
+const CodeTooManyTracks = "too_many_tracks"
+
 // maxCredential bounds the join credential; tickets are short.
 const maxCredential = 4096
 

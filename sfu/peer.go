@@ -3,6 +3,7 @@ package sfu
 import (
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 
 	"github.com/pion/webrtc/v4"
@@ -187,6 +188,12 @@ func (p *peer) onOffer(ev peerEvent) {
 		return
 	}
 	p.ignoreOffer = false
+	if publishesTooMuch(ev.sdp) {
+		// Refused whole, before Pion sets up a receiver for any of it; the
+		// connection and the tracks already published stay.
+		p.ss.conn.send(Error{Code: CodeTooManyTracks, Message: tooManyTracks, Ref: TypeOffer})
+		return
+	}
 	p.mu.Lock()
 	for id, src := range ev.sources {
 		if len(p.sources) < 16 {
@@ -214,6 +221,13 @@ func (p *peer) onOffer(ev peerEvent) {
 func (p *peer) onAnswer(sdp string) {
 	if p.pc.SignalingState() != webrtc.SignalingStateHaveLocalOffer {
 		p.ss.conn.send(Error{Code: CodeNegotiation, Message: "no offer outstanding", Ref: TypeAnswer})
+		return
+	}
+	if publishesTooMuch(sdp) {
+		// An answer cannot be refused and the offer kept: like a bad
+		// answer, this ends the connection and the client starts anew.
+		p.ss.conn.send(Error{Code: CodeTooManyTracks, Message: tooManyTracks, Ref: TypeAnswer})
+		p.ss.conn.close()
 		return
 	}
 	if err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: sdp}); err != nil {
@@ -315,4 +329,7 @@ func (p *peer) onTrack(remote *webrtc.TrackRemote, recv *webrtc.RTPReceiver) {
 	go t.readRTCP(recv)
 	t.forward()
 	p.ss.room.removeTrack(t)
+	p.mu.Lock()
+	p.ups = slices.DeleteFunc(p.ups, func(u *upTrack) bool { return u == t })
+	p.mu.Unlock()
 }
