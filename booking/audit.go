@@ -34,6 +34,10 @@ const (
 	ActionCalendarFeedOff = "calendar_feed_revoked"
 )
 
+// ActionLoginRateLimited counts the refused (429) login attempts of one
+// source in one minute: Object "source:<address>", Detail the count.
+const ActionLoginRateLimited = "login_rate_limited"
+
 // AuditEntry is one link of the hash chain: Hash covers the previous
 // entry's hash and this entry's canonical content, so changing, removing
 // or reordering any entry breaks every later hash.
@@ -68,12 +72,32 @@ func ChainHash(prev string, e AuditEntry) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// Audit appends an entry for a staff action. The lead's video wiring calls
-// it for admissions (ActionAdmit) as well.
+// Audit appends an entry for a staff action that changes nothing stored
+// (a failed login, an admission to a video room). Changes are audited with
+// audited, in their own transaction.
 func (o *Office) Audit(ctx context.Context, a Actor, action, object, detail string) error {
-	e := AuditEntry{At: o.now(), ActorID: a.UserID, Action: action, Object: object, Detail: detail}
-	if err := o.store.AppendAudit(ctx, &e); err != nil {
-		return fmt.Errorf("booking: audit %s: %w", action, err)
+	return appendAudit(ctx, o.store, AuditEntry{At: o.now(), ActorID: a.UserID, Action: action, Object: object, Detail: detail})
+}
+
+// audited runs change and appends the audit entry for it in the same
+// transaction, so no crash or failure can leave a change without its entry
+// or an entry for a change that was rolled back. change returns the
+// entry's object and detail (IDs are known only after an insert). The
+// chain stays linear: appends are serialised inside the transaction (see
+// AuditStore).
+func (o *Office) audited(ctx context.Context, a Actor, action string, change func(tx Store) (object, detail string, err error)) error {
+	return o.store.InTx(ctx, func(tx Store) error {
+		object, detail, err := change(tx)
+		if err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, AuditEntry{At: o.now(), ActorID: a.UserID, Action: action, Object: object, Detail: detail})
+	})
+}
+
+func appendAudit(ctx context.Context, s AuditStore, e AuditEntry) error {
+	if err := s.AppendAudit(ctx, &e); err != nil {
+		return fmt.Errorf("booking: audit %s: %w", e.Action, err)
 	}
 	return nil
 }

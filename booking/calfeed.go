@@ -17,18 +17,26 @@ func (o *Office) RotateCalendarFeed(ctx context.Context, a Actor) (string, error
 	if err != nil {
 		return "", err
 	}
-	if err := o.store.SetCalendarFeed(ctx, a.UserID, hash, o.now()); err != nil {
-		return "", fmt.Errorf("booking: calendar feed of %d: %w", a.UserID, err)
+	err = o.audited(ctx, a, ActionCalendarFeed, func(tx Store) (string, string, error) {
+		if err := tx.SetCalendarFeed(ctx, a.UserID, hash, o.now()); err != nil {
+			return "", "", fmt.Errorf("booking: calendar feed of %d: %w", a.UserID, err)
+		}
+		return userObject(a.UserID), "", nil
+	})
+	if err != nil {
+		return "", err
 	}
-	return token, o.Audit(ctx, a, ActionCalendarFeed, userObject(a.UserID), "")
+	return token, nil
 }
 
 // RevokeCalendarFeed ends the clerk's feed.
 func (o *Office) RevokeCalendarFeed(ctx context.Context, a Actor) error {
-	if err := o.store.DeleteCalendarFeed(ctx, a.UserID); err != nil {
-		return fmt.Errorf("booking: revoke calendar feed of %d: %w", a.UserID, err)
-	}
-	return o.Audit(ctx, a, ActionCalendarFeedOff, userObject(a.UserID), "")
+	return o.audited(ctx, a, ActionCalendarFeedOff, func(tx Store) (string, string, error) {
+		if err := tx.DeleteCalendarFeed(ctx, a.UserID); err != nil {
+			return "", "", fmt.Errorf("booking: revoke calendar feed of %d: %w", a.UserID, err)
+		}
+		return userObject(a.UserID), "", nil
+	})
 }
 
 // CalendarFeed returns the booked appointments of the feed's clerk from the

@@ -50,10 +50,13 @@ func (o *Office) AddNote(ctx context.Context, a Actor, number, text string) (Not
 		return Note{}, err
 	}
 	n := Note{CaseID: c.ID, AuthorID: a.UserID, Text: text, CreatedAt: o.now()}
-	if err := o.store.AddNote(ctx, &n); err != nil {
-		return Note{}, fmt.Errorf("booking: note on %s: %w", c.Number, err)
-	}
-	if err := o.Audit(ctx, a, ActionNoteAdded, caseObject(c.ID), ""); err != nil {
+	err = o.audited(ctx, a, ActionNoteAdded, func(tx Store) (string, string, error) {
+		if err := tx.AddNote(ctx, &n); err != nil {
+			return "", "", fmt.Errorf("booking: note on %s: %w", c.Number, err)
+		}
+		return caseObject(c.ID), "", nil
+	})
+	if err != nil {
 		return Note{}, err
 	}
 	return n, nil
@@ -85,12 +88,14 @@ func (o *Office) SetCaseStatus(ctx context.Context, a Actor, number string, to S
 			return Case{}, err
 		}
 	}
-	err = o.store.SetAppointmentStatus(ctx, appt.ID, from, to, ev, mails...)
+	err = o.audited(ctx, a, ActionCaseStatus, func(tx Store) (string, string, error) {
+		if err := tx.SetAppointmentStatus(ctx, appt.ID, from, to, ev, mails...); err != nil {
+			return "", "", fmt.Errorf("booking: case %s to %s: %w", c.Number, to, err)
+		}
+		return caseObject(c.ID), string(to), nil
+	})
 	o.cache.invalidateDay(DateOf(appt.Start.In(o.opt.Location)))
 	if err != nil {
-		return Case{}, fmt.Errorf("booking: case %s to %s: %w", c.Number, to, err)
-	}
-	if err := o.Audit(ctx, a, ActionCaseStatus, caseObject(c.ID), string(to)); err != nil {
 		return Case{}, err
 	}
 	return o.store.CaseByNumber(ctx, c.Number)

@@ -57,26 +57,30 @@ func (o *Office) ApplyRetention(ctx context.Context, now time.Time) (map[string]
 	r := o.opt.Retention
 	steps := []struct {
 		class string
-		run   func() (int, error)
+		run   func(tx Store) (int, error)
 	}{
-		{ClassCitizenData, func() (int, error) { return o.store.AnonymiseCitizenData(ctx, now.Add(-r.CitizenData)) }},
-		{ClassArchiveOffer, func() (int, error) { return o.store.OfferForArchive(ctx, now.Add(-r.CaseNotes), now) }},
-		{ClassCase, func() (int, error) { return o.store.DeleteUnarchivedCases(ctx, now.Add(-r.ArchiveGrace)) }},
-		{ClassMailLog, func() (int, error) { return o.store.DeleteDeliveredMail(ctx, now.Add(-r.MailLog)) }},
+		{ClassCitizenData, func(tx Store) (int, error) { return tx.AnonymiseCitizenData(ctx, now.Add(-r.CitizenData)) }},
+		{ClassArchiveOffer, func(tx Store) (int, error) { return tx.OfferForArchive(ctx, now.Add(-r.CaseNotes), now) }},
+		{ClassCase, func(tx Store) (int, error) { return tx.DeleteUnarchivedCases(ctx, now.Add(-r.ArchiveGrace)) }},
+		{ClassMailLog, func(tx Store) (int, error) { return tx.DeleteDeliveredMail(ctx, now.Add(-r.MailLog)) }},
 	}
 	done := map[string]int{}
 	for _, s := range steps {
-		n, err := s.run()
+		// Each step is deleted together with its audit entry.
+		err := o.store.InTx(ctx, func(tx Store) error {
+			n, err := s.run(tx)
+			if err != nil {
+				return fmt.Errorf("booking: retention %s: %w", s.class, err)
+			}
+			done[s.class] = n
+			if n == 0 {
+				return nil
+			}
+			return appendAudit(ctx, tx, AuditEntry{At: now, Action: ActionRetention, Object: "class:" + s.class, Detail: "count=" + strconv.Itoa(n)})
+		})
 		if err != nil {
-			return done, fmt.Errorf("booking: retention %s: %w", s.class, err)
-		}
-		done[s.class] = n
-		if n == 0 {
-			continue
-		}
-		e := AuditEntry{At: now, Action: ActionRetention, Object: "class:" + s.class, Detail: "count=" + strconv.Itoa(n)}
-		if err := o.store.AppendAudit(ctx, &e); err != nil {
-			return done, fmt.Errorf("booking: audit retention: %w", err)
+			delete(done, s.class)
+			return done, err
 		}
 	}
 	return done, nil
@@ -107,8 +111,10 @@ func (o *Office) MarkArchived(ctx context.Context, a Actor, number string) error
 	if err != nil {
 		return fmt.Errorf("booking: archive %q: %w", number, err)
 	}
-	if err := o.store.MarkCaseArchived(ctx, c.ID, o.now()); err != nil {
-		return fmt.Errorf("booking: archive %s: %w", c.Number, err)
-	}
-	return o.Audit(ctx, a, ActionCaseArchived, caseObject(c.ID), "")
+	return o.audited(ctx, a, ActionCaseArchived, func(tx Store) (string, string, error) {
+		if err := tx.MarkCaseArchived(ctx, c.ID, o.now()); err != nil {
+			return "", "", fmt.Errorf("booking: archive %s: %w", c.Number, err)
+		}
+		return caseObject(c.ID), "", nil
+	})
 }

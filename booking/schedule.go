@@ -16,10 +16,13 @@ func (o *Office) CreateService(ctx context.Context, a Actor, s Service) (Service
 		return Service{}, err
 	}
 	s.ID = 0
-	if err := o.store.CreateService(ctx, &s); err != nil {
-		return Service{}, fmt.Errorf("booking: create service: %w", err)
-	}
-	if err := o.Audit(ctx, a, ActionServiceCreated, idObject("service", s.ID), ""); err != nil {
+	err := o.audited(ctx, a, ActionServiceCreated, func(tx Store) (string, string, error) {
+		if err := tx.CreateService(ctx, &s); err != nil {
+			return "", "", fmt.Errorf("booking: create service: %w", err)
+		}
+		return idObject("service", s.ID), "", nil
+	})
+	if err != nil {
 		return Service{}, err
 	}
 	return s, nil
@@ -34,11 +37,14 @@ func (o *Office) UpdateService(ctx context.Context, a Actor, s Service) (Service
 	if err := s.Validate(); err != nil {
 		return Service{}, err
 	}
-	if err := o.store.UpdateService(ctx, s); err != nil {
-		return Service{}, fmt.Errorf("booking: update service %d: %w", s.ID, err)
-	}
+	err := o.audited(ctx, a, ActionServiceUpdated, func(tx Store) (string, string, error) {
+		if err := tx.UpdateService(ctx, s); err != nil {
+			return "", "", fmt.Errorf("booking: update service %d: %w", s.ID, err)
+		}
+		return idObject("service", s.ID), "", nil
+	})
 	o.cache.invalidateAll()
-	if err := o.Audit(ctx, a, ActionServiceUpdated, idObject("service", s.ID), ""); err != nil {
+	if err != nil {
 		return Service{}, err
 	}
 	return s, nil
@@ -78,11 +84,14 @@ func (o *Office) AddOpeningHours(ctx context.Context, a Actor, h OpeningHours) (
 		}
 	}
 	h.ID = 0
-	if err := o.store.AddOpeningHours(ctx, &h); err != nil {
-		return OpeningHours{}, fmt.Errorf("booking: add hours: %w", err)
-	}
+	err = o.audited(ctx, a, ActionHoursAdded, func(tx Store) (string, string, error) {
+		if err := tx.AddOpeningHours(ctx, &h); err != nil {
+			return "", "", fmt.Errorf("booking: add hours: %w", err)
+		}
+		return idObject("hours", h.ID), idObject("service", h.ServiceID), nil
+	})
 	o.cache.invalidateAll()
-	if err := o.Audit(ctx, a, ActionHoursAdded, idObject("hours", h.ID), idObject("service", h.ServiceID)); err != nil {
+	if err != nil {
 		return OpeningHours{}, err
 	}
 	return h, nil
@@ -114,10 +123,9 @@ func (o *Office) DeleteOpeningHours(ctx context.Context, a Actor, id int64) erro
 		return err
 	}
 	defer o.cache.invalidateAll()
-	if err := o.store.DeleteOpeningHours(ctx, id); err != nil {
-		return err
-	}
-	return o.Audit(ctx, a, ActionHoursDeleted, idObject("hours", id), "")
+	return o.audited(ctx, a, ActionHoursDeleted, func(tx Store) (string, string, error) {
+		return idObject("hours", id), "", tx.DeleteOpeningHours(ctx, id)
+	})
 }
 
 // AddClosure closes a day for the office (ClerkID 0) or a clerk.
@@ -137,11 +145,14 @@ func (o *Office) AddClosure(ctx context.Context, a Actor, c Closure) (Closure, e
 		}
 	}
 	c.ID = 0
-	if err := o.store.AddClosure(ctx, &c); err != nil {
-		return Closure{}, fmt.Errorf("booking: add closure: %w", err)
-	}
+	err := o.audited(ctx, a, ActionClosureAdded, func(tx Store) (string, string, error) {
+		if err := tx.AddClosure(ctx, &c); err != nil {
+			return "", "", fmt.Errorf("booking: add closure: %w", err)
+		}
+		return idObject("closure", c.ID), "", nil
+	})
 	o.cache.invalidateAll()
-	if err := o.Audit(ctx, a, ActionClosureAdded, idObject("closure", c.ID), ""); err != nil {
+	if err != nil {
 		return Closure{}, err
 	}
 	return c, nil
@@ -161,8 +172,7 @@ func (o *Office) DeleteClosure(ctx context.Context, a Actor, id int64) error {
 		return err
 	}
 	defer o.cache.invalidateAll()
-	if err := o.store.DeleteClosure(ctx, id); err != nil {
-		return err
-	}
-	return o.Audit(ctx, a, ActionClosureDeleted, idObject("closure", id), "")
+	return o.audited(ctx, a, ActionClosureDeleted, func(tx Store) (string, string, error) {
+		return idObject("closure", id), "", tx.DeleteClosure(ctx, id)
+	})
 }

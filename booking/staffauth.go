@@ -21,7 +21,7 @@ func (n *NewUser) validate() error {
 	n.Email = NormalizeEmail(n.Email)
 	n.Name = DisplayName(n.Name)
 	checkEmail(v, "email", n.Email)
-	checkText(v, "name", n.Name, 1, 200)
+	checkLine(v, "name", n.Name, 1, 200)
 	checkPassword(v, n.Password)
 	if !n.Role.Valid() {
 		v.Add("role", "must be admin or clerk")
@@ -43,14 +43,25 @@ func (o *Office) CreateUser(ctx context.Context, a Actor, n NewUser) (User, erro
 	if err := requireAdmin(a); err != nil {
 		return User{}, err
 	}
-	u, err := o.createUser(ctx, n)
+	u, err := o.newUser(n)
 	if err != nil {
 		return User{}, err
 	}
-	return u, o.Audit(ctx, a, ActionUserCreated, userObject(u.ID), string(u.Role))
+	err = o.audited(ctx, a, ActionUserCreated, func(tx Store) (string, string, error) {
+		if err := tx.CreateUser(ctx, &u); err != nil {
+			return "", "", fmt.Errorf("booking: create user: %w", err)
+		}
+		return userObject(u.ID), string(u.Role), nil
+	})
+	if err != nil {
+		return User{}, err
+	}
+	return u, nil
 }
 
-func (o *Office) createUser(ctx context.Context, n NewUser) (User, error) {
+// newUser validates n and hashes its password, before any transaction:
+// hashing takes long and must not hold the database's write lock.
+func (o *Office) newUser(n NewUser) (User, error) {
 	if err := n.validate(); err != nil {
 		return User{}, err
 	}
@@ -58,11 +69,7 @@ func (o *Office) createUser(ctx context.Context, n NewUser) (User, error) {
 	if err != nil {
 		return User{}, fmt.Errorf("booking: hash password: %w", err)
 	}
-	u := User{Email: n.Email, Name: n.Name, Role: n.Role, PasswordHash: hash, Active: true, CreatedAt: o.now()}
-	if err := o.store.CreateUser(ctx, &u); err != nil {
-		return User{}, fmt.Errorf("booking: create user: %w", err)
-	}
-	return u, nil
+	return User{Email: n.Email, Name: n.Name, Role: n.Role, PasswordHash: hash, Active: true, CreatedAt: o.now()}, nil
 }
 
 // EnsureAdmin creates an admin account when none exists yet, for the first
@@ -75,8 +82,12 @@ func (o *Office) EnsureAdmin(ctx context.Context, email, password, name string) 
 	if n > 0 {
 		return false, nil
 	}
-	if _, err := o.createUser(ctx, NewUser{Email: email, Name: name, Password: password, Role: RoleAdmin}); err != nil {
+	u, err := o.newUser(NewUser{Email: email, Name: name, Password: password, Role: RoleAdmin})
+	if err != nil {
 		return false, err
+	}
+	if err := o.store.CreateUser(ctx, &u); err != nil {
+		return false, fmt.Errorf("booking: create user: %w", err)
 	}
 	return true, nil
 }
@@ -110,7 +121,7 @@ func (o *Office) UpdateUser(ctx context.Context, a Actor, id int64, ch UserChang
 	v := &ValidationError{}
 	if ch.Name != nil {
 		u.Name = DisplayName(*ch.Name)
-		checkText(v, "name", u.Name, 1, 200)
+		checkLine(v, "name", u.Name, 1, 200)
 	}
 	if ch.Role != nil {
 		if !ch.Role.Valid() {
@@ -138,18 +149,23 @@ func (o *Office) UpdateUser(ctx context.Context, a Actor, id int64, ch UserChang
 		}
 		endSessions = true
 	}
-	if err := o.store.UpdateUser(ctx, u); err != nil {
-		return User{}, fmt.Errorf("booking: update user %d: %w", id, err)
-	}
-	o.cache.invalidateAll() // a deactivated clerk offers no slots
-	if endSessions {
-		if err := o.store.DeleteUserSessions(ctx, id); err != nil {
-			return User{}, fmt.Errorf("booking: end sessions of %d: %w", id, err)
+	err = o.audited(ctx, a, ActionUserUpdated, func(tx Store) (string, string, error) {
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return "", "", fmt.Errorf("booking: update user %d: %w", id, err)
 		}
-		o.sessionsEnded(id, "")
-	}
-	if err := o.Audit(ctx, a, ActionUserUpdated, userObject(id), ""); err != nil {
+		if endSessions {
+			if err := tx.DeleteUserSessions(ctx, id); err != nil {
+				return "", "", fmt.Errorf("booking: end sessions of %d: %w", id, err)
+			}
+		}
+		return userObject(id), "", nil
+	})
+	o.cache.invalidateAll() // a deactivated clerk offers no slots
+	if err != nil {
 		return User{}, err
+	}
+	if endSessions {
+		o.sessionsEnded(id, "")
 	}
 	return u, nil
 }
@@ -159,7 +175,11 @@ func (o *Office) UpdateUser(ctx context.Context, a Actor, id int64, ch UserChang
 func (o *Office) Login(ctx context.Context, email, password string) (User, Session, string, error) {
 	u, err := o.store.UserByEmail(ctx, NormalizeEmail(email))
 	if errors.Is(err, ErrNotFound) {
-		_, _ = o.opt.Hasher.Verify(o.dummyHash, password)
+		// Hash anyway so the answer takes as long as for a known address;
+		// a hasher that is too busy to hash refuses either way.
+		if _, err := o.opt.Hasher.Verify(o.dummyHash, password); err != nil {
+			return User{}, Session{}, "", fmt.Errorf("booking: login: %w", err)
+		}
 		return User{}, Session{}, "", o.loginFailed(ctx, 0)
 	}
 	if err != nil {
@@ -182,10 +202,13 @@ func (o *Office) Login(ctx context.Context, email, password string) (User, Sessi
 	}
 	now := o.now()
 	s := Session{TokenHash: hash, UserID: u.ID, CSRFToken: csrf, CreatedAt: now, ExpiresAt: now.Add(o.opt.SessionTTL)}
-	if err := o.store.CreateSession(ctx, s); err != nil {
-		return User{}, Session{}, "", fmt.Errorf("booking: login: %w", err)
-	}
-	if err := o.Audit(ctx, Actor{UserID: u.ID, Role: u.Role}, ActionLogin, userObject(u.ID), ""); err != nil {
+	err = o.audited(ctx, Actor{UserID: u.ID, Role: u.Role}, ActionLogin, func(tx Store) (string, string, error) {
+		if err := tx.CreateSession(ctx, s); err != nil {
+			return "", "", fmt.Errorf("booking: login: %w", err)
+		}
+		return userObject(u.ID), "", nil
+	})
+	if err != nil {
 		return User{}, Session{}, "", err
 	}
 	return u, s, token, nil
@@ -238,11 +261,14 @@ func (o *Office) Logout(ctx context.Context, token string) error {
 	if err != nil {
 		return fmt.Errorf("booking: logout: %w", err)
 	}
-	if err := o.store.DeleteSession(ctx, s.TokenHash); err != nil {
+	err = o.audited(ctx, Actor{UserID: s.UserID}, ActionLogout, func(tx Store) (string, string, error) {
+		return userObject(s.UserID), "", tx.DeleteSession(ctx, s.TokenHash)
+	})
+	if err != nil {
 		return err
 	}
 	o.sessionsEnded(s.UserID, s.TokenHash)
-	return o.Audit(ctx, Actor{UserID: s.UserID}, ActionLogout, userObject(s.UserID), "")
+	return nil
 }
 
 func (o *Office) sessionsEnded(userID int64, tokenHash string) {

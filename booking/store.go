@@ -20,6 +20,10 @@ type Store interface {
 	RoomSessionStore
 	CallStore
 	Ping(ctx context.Context) error
+	// InTx runs fn on a Store whose reads and writes all belong to one
+	// transaction: every write of fn is stored, or none is. fn must return
+	// the error of any failed step; the transaction is then rolled back.
+	InTx(ctx context.Context, fn func(tx Store) error) error
 }
 
 // ServiceStore keeps slot types.

@@ -34,6 +34,10 @@ type Store struct {
 	checkpoints *checkpointer
 	wconn       *sql.Conn
 	wpool       *sql.DB
+
+	// inTx marks a Store bound to one transaction (see InTx): db and wdb
+	// are that transaction.
+	inTx bool
 }
 
 var _ booking.Store = (*Store)(nil)
@@ -193,12 +197,22 @@ func (s *Store) Ping(ctx context.Context) error {
 // DB exposes the gorm handle for tests and offline tools in this module.
 func (s *Store) DB() *gorm.DB { return s.db }
 
-// read is the handle for queries outside a transaction.
-func (s *Store) read(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
+// read is the handle for queries outside a transaction (or, in a Store
+// bound by InTx, inside its transaction).
+func (s *Store) read(ctx context.Context) *gorm.DB {
+	if s.inTx {
+		return s.db // carries the transaction's context already
+	}
+	return s.db.WithContext(ctx)
+}
 
 // write runs fn in a transaction: on PostgreSQL a plain one, on SQLite a
-// savepoint in the group-commit writer's transaction (see writer.go).
+// savepoint in the group-commit writer's transaction (see writer.go). In a
+// Store bound by InTx, fn runs in the enclosing transaction.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if s.inTx {
+		return fn(s.wdb)
+	}
 	if s.writer == nil {
 		return s.wdb.WithContext(ctx).Transaction(fn)
 	}
