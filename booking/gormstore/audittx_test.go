@@ -125,4 +125,3 @@ func TestAuditChainUnderConcurrentChanges(t *testing.T) {
 		})
 	}
 }
-
