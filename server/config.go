@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"os"
 	"reflect"
@@ -93,6 +94,10 @@ type SFUConfig struct {
 	// UDPReadInterval: how often the media UDP socket is read while media
 	// flows (Linux); 0 reads on every arrival. See sfu.Config.
 	UDPReadInterval time.Duration `yaml:"udp_read_interval"`
+	// ICEAllowedPrivateNetworks lists networks (CIDR) whose ICE candidates
+	// the media server checks although they are not public: clients in an
+	// intranet. Empty: public addresses only. See sfu.Config.
+	ICEAllowedPrivateNetworks []string `yaml:"ice_allowed_private_networks"`
 }
 
 // DefaultConfig returns the built-in defaults, the base Load starts from.
@@ -126,7 +131,8 @@ func DefaultConfig() Config {
 			ICETCP:      true,
 			ListenIPs:   []string{},
 
-			UDPReadInterval: sfu.DefaultConfig().UDPReadInterval,
+			UDPReadInterval:           sfu.DefaultConfig().UDPReadInterval,
+			ICEAllowedPrivateNetworks: []string{},
 		},
 	}
 }
@@ -493,6 +499,14 @@ func (c *Config) validateSFU(bad func(key, format string, args ...any), httpPort
 	for _, ip := range s.PublicIPs {
 		if net.ParseIP(ip) == nil {
 			bad("sfu.public_ips", "invalid IP address %q", ip)
+		}
+	}
+	if s.ICEAllowedPrivateNetworks == nil {
+		s.ICEAllowedPrivateNetworks = []string{}
+	}
+	for _, n := range s.ICEAllowedPrivateNetworks {
+		if _, err := netip.ParsePrefix(n); err != nil {
+			bad("sfu.ice_allowed_private_networks", "want a network in CIDR notation such as 10.0.0.0/8, got %q", n)
 		}
 	}
 	if s.ListenIPs == nil {

@@ -221,6 +221,7 @@ func TestLoadErrors(t *testing.T) {
 		{"sfu read interval", nil, map[string]string{"SPRECHSTUNDE_SFU_UDP_READ_INTERVAL": "1s"}, []string{"sfu.udp_read_interval (SPRECHSTUNDE_SFU_UDP_READ_INTERVAL)"}},
 		{"sfu read interval negative", nil, map[string]string{"SPRECHSTUNDE_SFU_UDP_READ_INTERVAL": "-1ms"}, []string{"sfu.udp_read_interval"}},
 		{"sfu public ip", nil, map[string]string{"SPRECHSTUNDE_SFU_PUBLIC_IPS": "example.de"}, []string{"sfu.public_ips"}},
+		{"sfu ice network", nil, map[string]string{"SPRECHSTUNDE_SFU_ICE_ALLOWED_PRIVATE_NETWORKS": "10.0.0.0/8,10.0.0.1"}, []string{"sfu.ice_allowed_private_networks"}},
 		{
 			"all problems reported at once",
 			nil,

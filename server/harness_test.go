@@ -48,6 +48,8 @@ var localMedia = map[string]string{
 	"SPRECHSTUNDE_SFU_TURN_PORT":                "0",
 	"SPRECHSTUNDE_SFU_LOOPBACK_ONLY":            "true",
 	"SPRECHSTUNDE_SFU_TURN_ALLOW_PRIVATE_PEERS": "true",
+	// Loopback candidates are refused unless allowed.
+	"SPRECHSTUNDE_SFU_ICE_ALLOWED_PRIVATE_NETWORKS": "127.0.0.0/8",
 }
 
 // newTestEnv starts the whole application on a fresh database of kind with

@@ -20,6 +20,7 @@ func sfuConfig(c SFUConfig, log *slog.Logger) (sfu.Config, error) {
 	cfg.LoopbackOnly = c.LoopbackOnly
 	cfg.NAT1To1IPs = c.PublicIPs
 	cfg.UDPReadInterval = c.UDPReadInterval
+	cfg.AllowedCandidateNetworks = c.ICEAllowedPrivateNetworks
 	if !c.TurnEnabled {
 		return cfg, nil
 	}
