@@ -222,8 +222,15 @@ func (l *bookingLoad) server(ctx context.Context, getenv func(string) string) (s
 		return "", nil, nil, err
 	}
 	l.adminEmail, l.adminPassword = "loadgen-admin@example.org", pw+pw
+	secret, err := demoPassword()
+	if err != nil {
+		return "", nil, nil, err
+	}
 	cfg, err := Load(nil, func(k string) string {
 		switch k {
+		case "SPRECHSTUNDE_SECRET_KEY":
+			return secret + pw // a key for this run: no key file left behind
+
 		case "SPRECHSTUNDE_DATABASE":
 			return l.database
 		case "SPRECHSTUNDE_HTTP_ADDR":
