@@ -70,8 +70,8 @@ type Reservation struct {
 // ReserveView is what the store found under lock, for the Picker to decide on.
 type ReserveView struct {
 	Clerks []ClerkLoad
-	// OpenBookingsForEmail counts booked appointments of the citizen's
-	// e-mail address that have not started yet.
+	// OpenBookingsForEmail counts booked appointments that have not
+	// started yet of addresses with the citizen's EmailLimitKey.
 	OpenBookingsForEmail int
 }
 
