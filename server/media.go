@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
+	"slices"
 	"strconv"
 
 	"github.com/sprechstunde/sprechstunde/sfu"
@@ -21,6 +23,12 @@ func sfuConfig(c SFUConfig, log *slog.Logger) (sfu.Config, error) {
 	cfg.NAT1To1IPs = c.PublicIPs
 	cfg.UDPReadInterval = c.UDPReadInterval
 	cfg.AllowedCandidateNetworks = c.ICEAllowedPrivateNetworks
+	if c.LoopbackOnly && !slices.ContainsFunc(c.ICEAllowedPrivateNetworks, func(n string) bool {
+		p, err := netip.ParsePrefix(n)
+		return err == nil && p.Contains(netip.MustParseAddr("127.0.0.1"))
+	}) {
+		log.Warn("sfu.loopback_only without 127.0.0.0/8 in sfu.ice_allowed_private_networks: no call will connect")
+	}
 	if !c.TurnEnabled {
 		return cfg, nil
 	}

@@ -196,8 +196,9 @@ func (m *mediaNet) settingEngine(cfg Config, pl pionLogs) (webrtc.SettingEngine,
 }
 
 // remoteFilter decides which remote ICE candidates the agent may talk to:
-// public addresses (publicPeer, the rule TURN applies to its peers) and
-// those in AllowedCandidateNetworks; with LoopbackOnly only loopback ones.
+// public addresses (publicPeer, the rule TURN applies to its peers), those
+// in AllowedCandidateNetworks and the embedded TURN server's relay
+// address; with LoopbackOnly only loopback ones.
 func (m *mediaNet) remoteFilter(cfg Config) (func(net.IP) bool, error) {
 	nets := make([]netip.Prefix, 0, len(cfg.AllowedCandidateNetworks))
 	for _, s := range cfg.AllowedCandidateNetworks {
@@ -206,6 +207,11 @@ func (m *mediaNet) remoteFilter(cfg Config) (func(net.IP) bool, error) {
 			return nil, fmt.Errorf("%w: AllowedCandidateNetworks: %w", ErrInvalidConfig, err)
 		}
 		nets = append(nets, p.Masked())
+	}
+	// The embedded TURN server's relay address is ours, whatever network
+	// it is in: a relayed client's candidates are there.
+	if relay, err := netip.ParseAddr(cfg.TURN.PublicIP); cfg.TURN.Enabled && err == nil {
+		nets = append(nets, netip.PrefixFrom(relay.Unmap(), relay.Unmap().BitLen()))
 	}
 	loopbackOnly := cfg.LoopbackOnly
 	return func(ip net.IP) bool {

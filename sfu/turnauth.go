@@ -21,9 +21,10 @@ const (
 	// maxLiveCredentials bounds the credentials on record per participant;
 	// each ice_servers request may add one, and the newest are kept.
 	maxLiveCredentials = 8
-	// maxAllocations bounds a participant's relays (one per browser
-	// PeerConnection is what is needed, plus a few during an ICE restart).
-	maxAllocations = 4
+	// maxAllocations bounds a participant's relays: one per browser
+	// PeerConnection is what is needed, but after an ICE restart or a
+	// reload the old one may linger unrefreshed for its lifetime.
+	maxAllocations = 8
 )
 
 type credBook struct {
