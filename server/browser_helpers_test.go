@@ -120,13 +120,14 @@ func eval[T any](tb *tab, expr string) T {
 	return v
 }
 
-// wait polls a JavaScript condition.
+// wait polls a JavaScript condition; a promise is awaited (Boolean of a
+// promise would always be true).
 func (tb *tab) wait(what, cond string) {
 	tb.t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		ctx, cancel := context.WithTimeout(tb.ctx, 5*time.Second)
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("Boolean("+cond+")", chromedp.EvalAwaitPromise))
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("Promise.resolve("+cond+").then(Boolean)", chromedp.EvalAwaitPromise))
 		cancel()
 		if err == nil && ok {
 			return
