@@ -2,6 +2,7 @@
 # Installs the system packages the test suite needs, if missing:
 #   postgresql  integration tests against a real PostgreSQL (scripts/pgtest.sh)
 #   chromium    browser tests (chromedp)
+#   iproute2    ip: network namespaces for the browser test on a bad network
 #   gcc         cgo: the SQLite driver, and go test -race
 # With the argument "gcc" only the C compiler is checked (make run / build).
 # As root on Debian/Ubuntu it uses apt-get; otherwise it lists what is
@@ -25,6 +26,7 @@ have_chromium() {
 if [[ ${1:-} != gcc ]]; then
 	have_postgres || missing+=(postgresql)
 	have_chromium || missing+=(chromium)
+	command -v ip >/dev/null || missing+=(iproute2)
 fi
 command -v gcc >/dev/null || missing+=(gcc libc6-dev)
 
