@@ -1,0 +1,76 @@
+package server
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// TestMetricLabelsBounded: invented methods and random paths add no
+// metric series and no memory per request; they share "OTHER" and "/*".
+func TestMetricLabelsBounded(t *testing.T) {
+	env := newTestEnv(t, "sqlite", func(c *Config) { c.RateLimitPerMinute = 0 })
+	h := env.app.Handler()
+	rng := rand.New(rand.NewPCG(1, 2))
+	send := func(n int) {
+		for range n {
+			method := fmt.Sprintf("Z%08dAAAA", rng.IntN(1e8))
+			path := fmt.Sprintf("/x/%d", rng.Int64())
+			switch rng.IntN(3) {
+			case 0:
+				path = "/api/v1/services" // a real route, an invented method
+			case 1:
+				method = http.MethodGet
+			}
+			req := httptest.NewRequest(method, path, nil)
+			h.ServeHTTP(httptest.NewRecorder(), req)
+		}
+	}
+
+	send(500) // every label combination the stream can produce exists now
+	series, heap := httpSeries(t, env.app.metrics), heapInUse()
+	send(5000)
+	if got := httpSeries(t, env.app.metrics); got != series {
+		t.Errorf("HTTP metric series grew from %d to %d", series, got)
+	}
+	// Before the labels were bounded, each request kept about 13 KB.
+	if grown := heapInUse() - heap; grown > 4<<20 {
+		t.Errorf("heap grew by %d bytes over 5000 requests", grown)
+	}
+
+	for _, tt := range []struct{ in, want string }{
+		{"GET", "GET"}, {"PATCH", "PATCH"}, {"TRACE", "TRACE"}, {"get", "OTHER"}, {"Z00001AAAA", "OTHER"}, {"", "OTHER"},
+	} {
+		if got := methodLabel(tt.in); got != tt.want {
+			t.Errorf("methodLabel(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// httpSeries counts the series of the HTTP request figures.
+func httpSeries(t *testing.T, m *metrics) int {
+	t.Helper()
+	families, err := m.reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range families {
+		if strings.HasPrefix(f.GetName(), "sprechstunde_http_") {
+			n += len(f.GetMetric())
+		}
+	}
+	return n
+}
+
+// heapInUse is the live heap after a full collection.
+func heapInUse() int64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return int64(ms.HeapAlloc)
+}
