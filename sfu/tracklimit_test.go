@@ -68,3 +68,11 @@ func TestPublishesTooMuch(t *testing.T) {
 		})
 	}
 }
+
+// FuzzPublishesTooMuch: any client description is judged without panic.
+func FuzzPublishesTooMuch(f *testing.F) {
+	f.Add(sdpWith("audio sendrecv", "video sendrecv"))
+	f.Add(sdpWith("audio", "audio", "video sendonly rids=3"))
+	f.Add("v=0\r\nm=audio 0 x 0\r\n")
+	f.Fuzz(func(_ *testing.T, sdp string) { publishesTooMuch(sdp) })
+}
