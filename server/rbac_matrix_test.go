@@ -293,6 +293,52 @@ func TestRBACMatrix(t *testing.T) {
 	}
 }
 
+// TestForgedRequests: every state-changing route, taken from the same
+// rules, refuses a request that a foreign page makes the browser of its
+// most privileged actor send (issue 14, point 10), and every staff route
+// refuses one without the session's CSRF token.
+func TestForgedRequests(t *testing.T) {
+	f := newRBACFixture(t)
+	rules := append(rbacRules[:len(rbacRules):len(rbacRules)], rbacPageRules(t)...)
+	for _, r := range rules {
+		method, pattern, _ := strings.Cut(r.route, " ")
+		if safeMethod(method) && pattern != wsPath || method == echo.RouteNotFound {
+			continue
+		}
+		t.Run(r.route, func(t *testing.T) {
+			actor := actorAnon
+			for _, a := range []int{actorAdmin, actorClerk, actorCitizen} {
+				if r.want[a] == rbacOK || r.want[a] == rbacPass {
+					actor = a
+					break
+				}
+			}
+			req := func(c *client, origin string) (int, []byte) {
+				path := pattern
+				if r.path != nil {
+					path = r.path(f)
+				}
+				var body any
+				if r.body != nil {
+					body = r.body(f)
+				}
+				return f.sendFrom(c, origin, method, path, body)
+			}
+			if status, raw := req(f.actor(actor, r.fresh), "https://evil.example"); status != http.StatusForbidden {
+				t.Errorf("%s from a foreign page: status %d, want 403: %.300s", actorNames[actor], status, raw)
+			}
+			if r.want[actorAnon] != rbac401 || (actor != actorAdmin && actor != actorClerk) {
+				return // not a staff route
+			}
+			noToken := *f.actor(actor, r.fresh)
+			noToken.csrf = ""
+			if status, raw := req(&noToken, f.env.srv.URL); status != http.StatusForbidden {
+				t.Errorf("%s without the CSRF token: status %d, want 403: %.300s", actorNames[actor], status, raw)
+			}
+		})
+	}
+}
+
 // rbacFixture is an office on real time (the room's join window is open)
 // with clerk A's appointments, another clerk B and an admin.
 type rbacFixture struct {
@@ -414,12 +460,18 @@ func (f *rbacFixture) guestToken() string {
 // opened, and the websocket path gets a real handshake.
 func (f *rbacFixture) send(c *client, method, path string, body any) (int, []byte) {
 	f.t.Helper()
+	return f.sendFrom(c, f.env.srv.URL, method, path, body)
+}
+
+// sendFrom is send as from a page of origin.
+func (f *rbacFixture) sendFrom(c *client, origin, method, path string, body any) (int, []byte) {
+	f.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	origin := f.env.srv.URL
+	base := f.env.srv.URL
 	if path == wsPath {
 		d := websocket.Dialer{Jar: c.http.Jar}
-		conn, resp, err := d.DialContext(ctx, "ws"+strings.TrimPrefix(origin, "http")+path, http.Header{"Origin": {origin}})
+		conn, resp, err := d.DialContext(ctx, "ws"+strings.TrimPrefix(base, "http")+path, http.Header{"Origin": {origin}})
 		if err == nil {
 			conn.Close()
 		}
@@ -436,7 +488,7 @@ func (f *rbacFixture) send(c *client, method, path string, body any) (int, []byt
 		}
 		r = bytes.NewReader(b)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, origin+path, r)
+	req, err := http.NewRequestWithContext(ctx, method, base+path, r)
 	if err != nil {
 		f.t.Fatal(err)
 	}
