@@ -27,6 +27,7 @@ type App struct {
 	now     func() time.Time
 	async   asyncState // mails and background jobs, see async.go
 	metrics *metrics   // Prometheus figures, see metrics.go
+	login   loginGuard // hashing bound, account throttle, see loginguard.go
 
 	// challenge guards public booking; nil when disabled, see bookingchallenge.go.
 	challenge *altcha.Guard
@@ -51,6 +52,7 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger, opts ...Option) (
 	for _, o := range opts {
 		o(a)
 	}
+	a.login = a.newLoginGuard()
 	store, err := gormstore.Open(ctx, cfg.Database, log)
 	if err != nil {
 		return nil, fmt.Errorf("server: database: %w", err)
@@ -62,12 +64,12 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger, opts ...Option) (
 		MaxBookingsPerEmail: cfg.MaxBookingsPerEmail,
 		JoinEarly:           cfg.JoinEarly,
 		SessionTTL:          cfg.SessionTTL,
-		Hasher:              argonHasher{},
+		Hasher:              argonHasher{gate: a.login.hashes},
 	}
-	if err := a.setupAsync(ctx, &opt); err != nil {
-		_ = store.Close()
 	a.links = newStaffLinks(func() *sfu.SFU { return a.media })
 	opt.SessionsEnded = a.links.revoke
+	if err := a.setupAsync(ctx, &opt); err != nil {
+		_ = store.Close()
 		return nil, err
 	}
 	a.office, err = booking.New(store, opt)
@@ -133,11 +135,8 @@ func (a *App) serveHTTP(ctx context.Context, ln net.Listener, h http.Handler) er
 
 // Close stops the media server (if Serve has not) and releases the database.
 func (a *App) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), deniedWriteTimeout)
+	defer cancel()
+	a.login.denied.close(ctx) // refused logins still counted go to the audit log
 	return errors.Join(a.closeMedia(), a.store.Close())
 }
-
-// argonHasher adapts the argon2id functions to booking.PasswordHasher.
-type argonHasher struct{}
-
-func (argonHasher) Hash(pw string) (string, error)       { return HashPassword(pw) }
-func (argonHasher) Verify(hash, pw string) (bool, error) { return VerifyPassword(hash, pw) }

@@ -122,18 +122,27 @@ type loginResponse struct {
 	CSRFToken string   `json:"csrf_token"`
 }
 
+// handleLogin signs a staff member in. Besides the per-IP limit, an
+// account whose password was just guessed wrong several times waits a
+// growing delay (see accountThrottle) before the next attempt is hashed.
 func (a *App) handleLogin(c echo.Context) error {
 	var req loginRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
+	name := booking.NormalizeEmail(req.Email)
+	if wait := a.login.accounts.wait(name, a.now()); wait > 0 {
+		return a.refuseLogin(c, wait)
+	}
 	u, s, token, err := a.office.Login(c.Request().Context(), req.Email, req.Password)
 	if errors.Is(err, booking.ErrUnauthenticated) {
+		a.login.accounts.failed(name, a.now())
 		return newAPIError(http.StatusUnauthorized, "invalid_credentials", "E-mail or password is wrong.")
 	}
 	if err != nil {
 		return err
 	}
+	a.login.accounts.succeeded(name)
 	a.setSessionCookie(c, token)
 	return c.JSON(http.StatusOK, loginResponse{User: toUserJSON(u), CSRFToken: s.CSRFToken})
 }

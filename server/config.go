@@ -56,6 +56,9 @@ type Config struct {
 	TrustedProxies      []string      `yaml:"trusted_proxies"` // CIDRs whose X-Forwarded-For is believed
 	MetricsAddr         string        `yaml:"metrics_addr"`    // Prometheus /metrics listener; empty = off
 	MetricsToken        string        `yaml:"metrics_token"`   // bearer token the scraper must present; empty = none
+	// PasswordHashConcurrency bounds the password hashes running at once
+	// (19 MiB each); 0 sizes it from the memory available.
+	PasswordHashConcurrency int `yaml:"password_hash_concurrency"`
 
 	SFU SFUConfig `yaml:"sfu"`
 
@@ -422,6 +425,9 @@ func (c *Config) normalizeAndValidate() error {
 
 	if c.RateLimitPerMinute < 0 {
 		bad("rate_limit_per_minute", "must be >= 0 (0 disables), got %d", c.RateLimitPerMinute)
+	}
+	if c.PasswordHashConcurrency < 0 {
+		bad("password_hash_concurrency", "must be >= 0 (0 sizes it from memory), got %d", c.PasswordHashConcurrency)
 	}
 	if c.MaxBookingsPerEmail < 0 {
 		bad("max_bookings_per_email", "must be >= 0 (0 disables), got %d", c.MaxBookingsPerEmail)

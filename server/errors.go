@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -16,6 +18,8 @@ type apiError struct {
 	Code    string
 	Message string
 	Fields  map[string]string
+	// RetryAfter, when set, becomes the Retry-After header (429, 503).
+	RetryAfter time.Duration
 }
 
 func (e *apiError) Error() string { return e.Code + ": " + e.Message }
@@ -63,6 +67,9 @@ func toAPIError(err error) *apiError {
 		return newAPIError(http.StatusConflict, "conflict", "The request conflicts with stored data.")
 	case errors.Is(err, booking.ErrForbidden):
 		return newAPIError(http.StatusForbidden, "forbidden", "You may not do this.")
+	case errors.Is(err, errHashBusy):
+		return &apiError{Status: http.StatusServiceUnavailable, Code: "busy",
+			Message: "Too many sign-ins at once; please try again in a moment.", RetryAfter: time.Second}
 	case errors.Is(err, booking.ErrUnauthenticated):
 		return newAPIError(http.StatusUnauthorized, "unauthenticated", "Please log in.")
 	case errors.As(err, &he):
@@ -104,7 +111,10 @@ func (a *App) handleError(err error, c echo.Context) {
 		a.log.ErrorContext(c.Request().Context(), "request failed", "route", c.Path(), "err", err)
 		ae = newAPIError(http.StatusInternalServerError, "internal", "Something went wrong on our side.")
 	}
-	if ae.Status == http.StatusTooManyRequests {
+	switch {
+	case ae.RetryAfter > 0:
+		c.Response().Header().Set("Retry-After", strconv.Itoa(retrySeconds(ae.RetryAfter)))
+	case ae.Status == http.StatusTooManyRequests:
 		c.Response().Header().Set("Retry-After", "60")
 	}
 	body := errorBody{Error: errorDetail{Code: ae.Code, Message: ae.Message, Fields: ae.Fields}}

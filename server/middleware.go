@@ -3,6 +3,8 @@ package server
 import (
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -42,6 +44,42 @@ func noStore(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// sameOrigin refuses state-changing requests a browser sends on behalf of
+// another site. Staff routes also check the session's CSRF token, but
+// login has no session yet (a foreign page could sign a clerk into the
+// attacker's account) and public routes have none at all. The origin is
+// public_url's or the one the browser addressed (Host); clients that are
+// not browsers send neither header and pass.
+func (a *App) sameOrigin(next echo.HandlerFunc) echo.HandlerFunc {
+	own := originOf(a.cfg.PublicURL)
+	return func(c echo.Context) error {
+		req := c.Request()
+		if safeMethod(req.Method) {
+			return next(c)
+		}
+		origin := req.Header.Get(echo.HeaderOrigin)
+		if req.Header.Get("Sec-Fetch-Site") == "cross-site" ||
+			(origin != "" && origin != own && origin != c.Scheme()+"://"+req.Host) {
+			return newAPIError(http.StatusForbidden, "cross_origin", "Requests from other sites are not accepted.")
+		}
+		return next(c)
+	}
+}
+
+// originOf is the scheme://host[:port] of an absolute URL, as browsers
+// send it in the Origin header.
+func originOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	scheme, host := strings.ToLower(u.Scheme), strings.ToLower(u.Host)
+	if (scheme == "https" && u.Port() == "443") || (scheme == "http" && u.Port() == "80") {
+		host = strings.TrimSuffix(host, ":"+u.Port()) // browsers leave out the default port
+	}
+	return scheme + "://" + host
+}
+
 // limitBody caps request bodies; decodeJSON reports the overflow as 413.
 func (a *App) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 	limit := a.cfg.MaxBodyBytes
@@ -67,7 +105,7 @@ func (a *App) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		status := c.Response().Status
 		level := slogLevelFor(status)
 		a.log.Log(c.Request().Context(), level, "http",
-			"method", c.Request().Method, "route", c.Path(), "status", status,
+			"method", methodLabel(c.Request().Method), "route", routeLabel(c), "status", status,
 			"ms", time.Since(start).Milliseconds())
 		return nil
 	}
@@ -76,6 +114,22 @@ func (a *App) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 // perIPLimiter limits requests per client IP to perMinute, with a burst of
 // the same size; perMinute <= 0 disables it.
 func (a *App) perIPLimiter(perMinute int) echo.MiddlewareFunc {
+	return a.ipLimiter(perMinute, func(_ echo.Context, wait time.Duration) error {
+		return &apiError{Status: http.StatusTooManyRequests, Code: "rate_limited",
+			Message: "Too many requests; please wait a minute.", RetryAfter: wait}
+	})
+}
+
+// loginLimiter is perIPLimiter for staff login, whose refusals are
+// audited (see refuseLogin).
+func (a *App) loginLimiter() echo.MiddlewareFunc {
+	return a.ipLimiter(loginsPerMinute(a.cfg.RateLimitPerMinute), a.refuseLogin)
+}
+
+// ipLimiter keys the limit by clientKey; the store forgets a client three
+// minutes after its last request, so it holds only recent clients. deny
+// answers a refused request, given when the next one is allowed.
+func (a *App) ipLimiter(perMinute int, deny func(c echo.Context, wait time.Duration) error) echo.MiddlewareFunc {
 	if perMinute <= 0 {
 		return func(next echo.HandlerFunc) echo.HandlerFunc { return next }
 	}
@@ -86,12 +140,12 @@ func (a *App) perIPLimiter(perMinute int) echo.MiddlewareFunc {
 	})
 	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
 		Store:               store,
-		IdentifierExtractor: func(c echo.Context) (string, error) { return c.RealIP(), nil },
+		IdentifierExtractor: func(c echo.Context) (string, error) { return clientKey(c.RealIP()), nil },
 		ErrorHandler: func(c echo.Context, err error) error {
 			return newAPIError(http.StatusForbidden, "forbidden", "Could not identify the client.")
 		},
 		DenyHandler: func(c echo.Context, _ string, _ error) error {
-			return newAPIError(http.StatusTooManyRequests, "rate_limited", "Too many requests; please wait a minute.")
+			return deny(c, time.Minute/time.Duration(perMinute)) // one request's worth of refill
 		},
 	})
 }

@@ -27,7 +27,7 @@ func (a *App) routes() (*echo.Echo, error) {
 
 	e.GET("/healthz", a.handleHealth)
 
-	api := e.Group("/api/v1", noStore, a.limitBody)
+	api := e.Group("/api/v1", noStore, a.limitBody, a.sameOrigin)
 	public := a.perIPLimiter(a.cfg.RateLimitPerMinute)
 	api.GET("/services", a.handlePublicServices)
 	api.GET("/services/:id/slots", a.handleSlots)
@@ -44,7 +44,7 @@ func (a *App) routes() (*echo.Echo, error) {
 	api.POST("/rooms/ticket", a.handleRoomTicket, public)
 	e.GET(wsPath, a.handleRoomSocket)
 
-	api.POST("/auth/login", a.handleLogin, a.perIPLimiter(loginsPerMinute(a.cfg.RateLimitPerMinute)))
+	api.POST("/auth/login", a.handleLogin, a.loginLimiter())
 	api.POST("/auth/logout", a.handleLogout)
 	api.GET("/auth/me", a.handleMe, a.requireStaff())
 
