@@ -209,6 +209,7 @@ func TestSessionCookie(t *testing.T) {
 			env := newTestEnv(t, "sqlite", func(c *Config) { c.PublicURL = tt.publicURL })
 			req, _ := http.NewRequest("POST", env.srv.URL+"/api/v1/auth/login",
 				strings.NewReader(`{"email":"`+testAdminEmail+`","password":"`+testPassword+`"}`))
+			req.Header.Set("Content-Type", "application/json")
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Fatal(err)

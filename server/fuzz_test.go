@@ -22,6 +22,7 @@ func FuzzDecodeBooking(f *testing.F) {
 	e := echo.New()
 	f.Fuzz(func(t *testing.T, body string) {
 		req := httptest.NewRequest(http.MethodPost, "/api/v1/bookings", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
 		rec := httptest.NewRecorder()
 		req.Body = http.MaxBytesReader(rec, req.Body, 1<<16)
 		c := e.NewContext(req, rec)
