@@ -101,6 +101,26 @@ func TestResourceBounds(t *testing.T) {
 					}
 				}
 			}
+			// The connection stays (docs/signaling.md): once the bucket
+			// refills, a chat comes back to its sender.
+			pctx, pcancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer pcancel()
+			for {
+				if err := cit.Send(sfu.Chat{Text: "probe"}); err != nil {
+					t.Errorf("connection closed after the bursts: %v", err)
+					return
+				}
+				wctx, wcancel := context.WithTimeout(pctx, 500*time.Millisecond)
+				_, err := cit.WaitFor(wctx, func(m sfu.Message) bool { c, ok := m.(*sfu.Chat); return ok && c.Text == "probe" })
+				wcancel()
+				if err == nil {
+					return
+				}
+				if pctx.Err() != nil {
+					t.Errorf("no chat comes back after the bursts: %v", err)
+					return
+				}
+			}
 		}},
 	}
 	// Whatever a flood started ends again (hashes of the login flood that
