@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -84,6 +85,22 @@ type rbacRule struct {
 	path  func(*rbacFixture) string // nil: the route's path as it is
 	body  func(*rbacFixture) any
 	fresh bool
+}
+
+// request builds the rule's request with fresh objects where it has to.
+// The catch-all routes are asked with GET.
+func (r rbacRule) request(f *rbacFixture) (method, path string, body any) {
+	method, path, _ = strings.Cut(r.route, " ")
+	if method == echo.RouteNotFound {
+		method = http.MethodGet
+	}
+	if r.path != nil {
+		path = r.path(f)
+	}
+	if r.body != nil {
+		body = r.body(f)
+	}
+	return method, path, body
 }
 
 // rbacRules is the access rule of every route. A route the app registers
@@ -239,7 +256,7 @@ func rbacPageRules(t *testing.T) []rbacRule {
 // objects, and compares the status with the rule for that route.
 func TestRBACMatrix(t *testing.T) {
 	f := newRBACFixture(t)
-	rules := append(rbacRules[:len(rbacRules):len(rbacRules)], rbacPageRules(t)...)
+	rules := append(slices.Clip(rbacRules), rbacPageRules(t)...)
 
 	registered := map[string]bool{}
 	for _, r := range f.env.app.echo.Routes() {
@@ -263,21 +280,9 @@ func TestRBACMatrix(t *testing.T) {
 
 	for _, r := range rules {
 		t.Run(r.route, func(t *testing.T) {
-			method, pattern, _ := strings.Cut(r.route, " ")
-			if method == echo.RouteNotFound {
-				method = http.MethodGet
-			}
 			for actor := range actorCount {
-				c := f.actor(actor, r.fresh)
-				path := pattern
-				if r.path != nil {
-					path = r.path(f)
-				}
-				var body any
-				if r.body != nil {
-					body = r.body(f)
-				}
-				status, raw := f.send(c, method, path, body)
+				method, path, body := r.request(f)
+				status, raw := f.send(f.actor(actor, r.fresh), method, path, body)
 				if !r.want[actor].holds(status) {
 					t.Errorf("%s: %s %s: status %d, want %s: %.300s", actorNames[actor], method, path, status, r.want[actor], raw)
 					continue
@@ -299,7 +304,7 @@ func TestRBACMatrix(t *testing.T) {
 // refuses one without the session's CSRF token.
 func TestForgedRequests(t *testing.T) {
 	f := newRBACFixture(t)
-	rules := append(rbacRules[:len(rbacRules):len(rbacRules)], rbacPageRules(t)...)
+	rules := append(slices.Clip(rbacRules), rbacPageRules(t)...)
 	for _, r := range rules {
 		method, pattern, _ := strings.Cut(r.route, " ")
 		if safeMethod(method) && pattern != wsPath || method == echo.RouteNotFound {
@@ -314,14 +319,7 @@ func TestForgedRequests(t *testing.T) {
 				}
 			}
 			req := func(c *client, origin string) (int, []byte) {
-				path := pattern
-				if r.path != nil {
-					path = r.path(f)
-				}
-				var body any
-				if r.body != nil {
-					body = r.body(f)
-				}
+				method, path, body := r.request(f)
 				return f.sendFrom(c, origin, method, path, body)
 			}
 			if status, raw := req(f.actor(actor, r.fresh), "https://evil.example"); status != http.StatusForbidden {
