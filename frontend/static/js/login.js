@@ -25,12 +25,33 @@ export async function requireStaff() {
       e.preventDefault();
       try {
         const me = await api.login(form.elements.namedItem("email").value, form.elements.namedItem("password").value);
-        const next = new URLSearchParams(location.search).get("next");
-        if (next && next.startsWith("/") && !next.startsWith("//")) { location.assign(next); return; }
+        const next = safeNext(new URLSearchParams(location.search).get("next"), location.origin);
+        if (next) { location.assign(next); return; }
         resolve(me);
       } catch (err) {
         showErrors(form, err, "staff.err");
       }
     });
   });
+}
+
+/**
+ * The page to open after signing in: next when it is a path on this site,
+ * else null. It is parsed as a URL, as the browser will: "/\\host",
+ * "/%09/host" (a tab, which URLs drop), "//host" and "https://x" all lead
+ * to other sites, and "/.//host" to a path that would.
+ * @param {string|null} next
+ * @param {string} origin this page's location.origin
+ * @returns {string|null} path, query and fragment of next, or null
+ */
+export function safeNext(next, origin) {
+  if (!next || !next.startsWith("/")) return null;
+  let url;
+  try {
+    url = new URL(next, origin);
+  } catch {
+    return null;
+  }
+  if (url.origin !== origin || !url.pathname.startsWith("/") || url.pathname.startsWith("//")) return null;
+  return url.pathname + url.search + url.hash;
 }
