@@ -46,7 +46,7 @@ func newLoginDenials(now func() time.Time, log *slog.Logger, write func(context.
 	return &loginDenials{write: write, now: now, log: log, counts: map[string]int{}}
 }
 
-// record counts one refused attempt from source (see clientKey).
+// record counts one refused attempt from source (see auditSource).
 func (d *loginDenials) record(source string) {
 	now := d.now()
 	d.mu.Lock()
@@ -131,6 +131,22 @@ func clientKey(ip string) string {
 		return ip
 	}
 	return (&net.IPNet{IP: addr.Mask(net.CIDRMask(64, 128)), Mask: net.CIDRMask(64, 128)}).String()
+}
+
+// auditSource is the network a refused login is audited under: the /24
+// of an IPv4 address, the /48 of an IPv6 address. Enough to see where a
+// flood comes from and to block it, without keeping a person's address in
+// a log that is never deleted.
+func auditSource(ip string) string {
+	addr := net.ParseIP(ip)
+	if addr == nil {
+		return deniedOther
+	}
+	bits, size := 48, 128
+	if v4 := addr.To4(); v4 != nil {
+		addr, bits, size = v4, 24, 32
+	}
+	return (&net.IPNet{IP: addr.Mask(net.CIDRMask(bits, size)), Mask: net.CIDRMask(bits, size)}).String()
 }
 
 // deniedDetail is the audit detail of a deniedCount: counts and times only.

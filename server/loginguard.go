@@ -39,7 +39,7 @@ func (a *App) auditDeniedLogins(ctx context.Context, d deniedCount) error {
 // refuseLogin answers a login attempt that a limit refused, and counts it
 // for the audit log.
 func (a *App) refuseLogin(c echo.Context, wait time.Duration) error {
-	a.login.denied.record(clientKey(c.RealIP()))
+	a.login.denied.record(auditSource(c.RealIP()))
 	return &apiError{Status: http.StatusTooManyRequests, Code: "rate_limited",
 		Message:    "Too many login attempts; please wait " + strconv.Itoa(retrySeconds(wait)) + " seconds.",
 		RetryAfter: wait}

@@ -225,13 +225,26 @@ func TestRefusedLoginsAudited(t *testing.T) {
 		if e.Action != booking.ActionLoginRateLimited {
 			continue
 		}
-		if e.Object != "source:198.51.100.7" {
+		if e.Object != "source:198.51.100.0/24" {
 			t.Errorf("object %q", e.Object)
 		}
 		got = append(got, e.Detail)
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("audit entries %q, want %q", got, want)
+	}
+}
+
+func TestAuditSource(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"198.51.100.7", "198.51.100.0/24"},
+		{"::ffff:198.51.100.7", "198.51.100.0/24"},
+		{"2001:db8:1:2:3:4:5:6", "2001:db8:1::/48"},
+		{"not an address", "other"},
+	} {
+		if got := auditSource(tt.in); got != tt.want {
+			t.Errorf("auditSource(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }
 
