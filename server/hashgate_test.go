@@ -1,0 +1,81 @@
+package server
+
+import (
+	"errors"
+	"io/fs"
+	"runtime"
+	"runtime/debug"
+	"testing"
+)
+
+// TestMemoryBudget: the smallest known limit wins; "max" and v1's huge
+// "no limit" are no limits.
+func TestMemoryBudget(t *testing.T) {
+	if debug.SetMemoryLimit(-1) < 1<<40 {
+		t.Skip("GOMEMLIMIT is set for this test process")
+	}
+	meminfo := "MemTotal:        8000000 kB\nMemFree:         1000 kB\n"
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  int64
+	}{
+		{"physical memory only", map[string]string{"/proc/meminfo": meminfo}, 8000000 << 10},
+		{"cgroup v2 limit", map[string]string{"/proc/meminfo": meminfo, "/sys/fs/cgroup/memory.max": "536870912\n"}, 512 << 20},
+		{"cgroup v2 without limit", map[string]string{"/proc/meminfo": meminfo, "/sys/fs/cgroup/memory.max": "max\n"}, 8000000 << 10},
+		{"cgroup v1 without limit", map[string]string{"/proc/meminfo": meminfo,
+			"/sys/fs/cgroup/memory/memory.limit_in_bytes": "9223372036854771712\n"}, 8000000 << 10},
+		{"nothing readable", map[string]string{}, fallbackMemoryBytes},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			read := func(path string) ([]byte, error) {
+				if s, ok := tt.files[path]; ok {
+					return []byte(s), nil
+				}
+				return nil, fs.ErrNotExist
+			}
+			if got := memoryBudget(read); got != tt.want {
+				t.Errorf("memoryBudget = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestHashSlots(t *testing.T) {
+	perHash := int64(argonMemoryKiB) << 10
+	cpuCap := 4 * runtime.GOMAXPROCS(0)
+	tests := []struct {
+		name       string
+		configured int
+		budget     int64
+		want       int
+	}{
+		{"configured wins", 3, 1 << 40, 3},
+		{"a quarter of 512 MiB", 0, 512 << 20, min(int(512<<20/4/perHash), cpuCap)},
+		{"tiny container still hashes", 0, 32 << 20, 1},
+		{"big host capped per CPU", 0, 1 << 40, cpuCap},
+	}
+	for _, tt := range tests {
+		if got := hashSlots(tt.configured, tt.budget); got != tt.want {
+			t.Errorf("%s: hashSlots(%d, %d) = %d, want %d", tt.name, tt.configured, tt.budget, got, tt.want)
+		}
+	}
+}
+
+// TestHashGateRefusesWhenFull: with the one slot held, run answers
+// errHashBusy without calling f.
+func TestHashGateRefusesWhenFull(t *testing.T) {
+	g := newHashGate(1, 0)
+	err := g.run(func() {
+		if err := g.run(func() { t.Error("ran without a slot") }); !errors.Is(err, errHashBusy) {
+			t.Errorf("second run: %v, want errHashBusy", err)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := g.run(func() {}); err != nil {
+		t.Fatalf("after release: %v", err)
+	}
+}
