@@ -113,6 +113,7 @@ func (a *App) serveHTTP(ctx context.Context, ln net.Listener, h http.Handler) er
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 	}
+	srv.RegisterOnShutdown(a.links.endStreams) // long-lived streams would hold up Shutdown
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

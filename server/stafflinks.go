@@ -88,6 +88,17 @@ func (l *staffLinks) revoke(userID int64, tokenHash string) {
 	m.EndSession(staffSessionKey(tokenHash), sfu.ReasonSessionEnded)
 }
 
+// endStreams ends every waiting stream: the server is shutting down, and
+// browsers reconnect to the next one by themselves.
+func (l *staffLinks) endStreams() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for st := range l.streams {
+		st.cancel()
+		delete(l.streams, st)
+	}
+}
+
 // close stops the expiry timers (shutdown).
 func (l *staffLinks) close() {
 	l.mu.Lock()

@@ -35,7 +35,6 @@ export class RoomClient {
     this.audioMuted = false;
     this.videoMuted = false;
     /** @type {Record<string, Function[]>} */ this.handlers = {};
-    this.chain = Promise.resolve();
     this.lastStats = { lost: 0, received: 0 };
   }
 
@@ -68,12 +67,16 @@ export class RoomClient {
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
     const ws = new WebSocket(url);
     this.ws = ws;
+    // One chain per connection: an operation on a PeerConnection closed in
+    // the middle of it never settles, and must not hold up the next
+    // connection's messages.
+    let chain = Promise.resolve();
     ws.onopen = () => this.send({ type: "join", credential: ticket });
     ws.onmessage = (ev) => {
       let m;
       try { m = JSON.parse(ev.data); } catch { return; }
       // Strictly in order: a candidate must not overtake its description.
-      this.chain = this.chain.then(() => this.handle(m)).catch((e) => this.emit("error", String(e)));
+      chain = chain.then(() => (!this.ws || this.ws === ws ? this.handle(m) : undefined)).catch((e) => this.emit("error", String(e)));
     };
     ws.onclose = () => {
       if (this.ws !== ws) return;
