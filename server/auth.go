@@ -131,15 +131,15 @@ func (a *App) handleLogin(c echo.Context) error {
 		return err
 	}
 	name := booking.NormalizeEmail(req.Email)
-	if wait := a.login.accounts.wait(name, a.now()); wait > 0 {
+	if wait := a.login.accounts.admit(name, a.now()); wait > 0 {
 		return a.refuseLogin(c, wait)
 	}
 	u, s, token, err := a.office.Login(c.Request().Context(), req.Email, req.Password)
 	if errors.Is(err, booking.ErrUnauthenticated) {
-		a.login.accounts.failed(name, a.now())
 		return newAPIError(http.StatusUnauthorized, "invalid_credentials", "E-mail or password is wrong.")
 	}
 	if err != nil {
+		a.login.accounts.undecided(name)
 		return err
 	}
 	a.login.accounts.succeeded(name)

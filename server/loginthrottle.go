@@ -35,7 +35,7 @@ type accountThrottle struct {
 
 type throttleEntry struct {
 	failures int
-	last     time.Time // last failure
+	last     time.Time // last attempt
 	until    time.Time // no attempt before this
 }
 
@@ -43,24 +43,18 @@ func newAccountThrottle() *accountThrottle {
 	return &accountThrottle{entries: map[[sha256.Size]byte]throttleEntry{}}
 }
 
-// wait is how long an attempt for the (normalised) name must still wait;
-// zero lets it through.
-func (t *accountThrottle) wait(name string, now time.Time) time.Duration {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	e, ok := t.entries[sha256.Sum256([]byte(name))]
-	if !ok || !now.Before(e.until) {
-		return 0
-	}
-	return e.until.Sub(now)
-}
-
-// failed counts a wrong password (or unknown name) for name.
-func (t *accountThrottle) failed(name string, now time.Time) {
+// admit decides an attempt for the (normalised) name: a positive wait
+// refuses it. An admitted attempt counts as a failure at once, before its
+// password is checked, so parallel guesses for one name cannot all slip
+// in before the first is judged; succeeded or undecided take it back.
+func (t *accountThrottle) admit(name string, now time.Time) time.Duration {
 	key := sha256.Sum256([]byte(name))
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	e, ok := t.entries[key]
+	if ok && now.Before(e.until) {
+		return e.until.Sub(now)
+	}
 	if !ok || now.Sub(e.last) > loginForgetAfter {
 		e = throttleEntry{}
 		if len(t.entries) >= loginThrottleEntries {
@@ -77,9 +71,25 @@ func (t *accountThrottle) failed(name string, now time.Time) {
 		e.until = now.Add(delay)
 	}
 	t.entries[key] = e
+	return 0
 }
 
-// succeeded clears name's failures.
+// undecided takes back an admitted attempt whose password was never
+// judged (hashing busy, a database error): it is not the person's fault.
+func (t *accountThrottle) undecided(name string) {
+	key := sha256.Sum256([]byte(name))
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if e, ok := t.entries[key]; ok && e.failures > 0 {
+		e.failures--
+		if e.failures <= loginFreeFailures {
+			e.until = time.Time{}
+		}
+		t.entries[key] = e
+	}
+}
+
+// succeeded clears name's failures: the password was right.
 func (t *accountThrottle) succeeded(name string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
