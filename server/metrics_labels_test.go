@@ -1,7 +1,9 @@
 package server
 
 import (
+	"bytes"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -48,6 +50,33 @@ func TestMetricLabelsBounded(t *testing.T) {
 		if got := methodLabel(tt.in); got != tt.want {
 			t.Errorf("methodLabel(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestFloodLogsQuietly: a stream of invented methods, unknown paths and
+// rate-limited requests writes nothing at info level, and the access log
+// never repeats a method a client made up.
+func TestFloodLogsQuietly(t *testing.T) {
+	env := newTestEnv(t, "sqlite", func(c *Config) { c.RateLimitPerMinute = 1 })
+	var info, debug bytes.Buffer
+	env.app.log = slog.New(slog.NewTextHandler(&info, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	h := env.app.Handler()
+	for i := range 300 {
+		for _, req := range []*http.Request{
+			httptest.NewRequest(fmt.Sprintf("ZINVENTED%d", i), "/api/v1/services", nil),
+			httptest.NewRequest(http.MethodGet, fmt.Sprintf("/x/%d", i), nil),
+			httptest.NewRequest(http.MethodGet, "/api/v1/bookings/manage/no-such-token", nil), // 429 after the first
+		} {
+			h.ServeHTTP(httptest.NewRecorder(), req)
+		}
+	}
+	if info.Len() > 0 {
+		t.Errorf("the flood was logged at info level:\n%.500s", info.String())
+	}
+	env.app.log = slog.New(slog.NewTextHandler(&debug, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("ZINVENTED", "/api/v1/services", nil))
+	if !strings.Contains(debug.String(), "method=OTHER") || strings.Contains(debug.String(), "ZINVENTED") {
+		t.Errorf("access log line: %s", debug.String())
 	}
 }
 

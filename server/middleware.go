@@ -151,12 +151,16 @@ func (a *App) ipLimiter(perMinute int, deny func(c echo.Context, wait time.Durat
 }
 
 // slogLevelFor keeps routine requests at debug so production logs stay
-// quiet, and surfaces client and server errors.
+// quiet, and surfaces client and server errors. Answers a flood produces
+// by the thousand (404, 405 for invented methods, 429) stay at debug too:
+// the metrics count them and refused logins are audited per minute.
 func slogLevelFor(status int) slog.Level {
 	switch {
 	case status >= 500:
 		return slog.LevelError
-	case status >= 400 && status != http.StatusNotFound:
+	case status == http.StatusNotFound, status == http.StatusMethodNotAllowed, status == http.StatusTooManyRequests:
+		return slog.LevelDebug
+	case status >= 400:
 		return slog.LevelInfo
 	}
 	return slog.LevelDebug
