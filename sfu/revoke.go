@@ -1,5 +1,10 @@
 package sfu
 
+import (
+	"crypto/sha256"
+	"encoding/hex"
+)
+
 // Reasons sent in removed messages when a credential was revoked.
 const (
 	// ReasonSessionEnded: the login or room session behind the connection
@@ -29,4 +34,17 @@ func (s *SFU) endWhere(match func(*member) bool, reason string) {
 	for _, r := range s.openRooms() {
 		r.end(match, reason)
 	}
+}
+
+// turnIdentity is whom TURN credentials are issued to and revoked from:
+// the participant's session, not just the participant, so a device that a
+// second device replaced loses its relay while the new one keeps its own.
+// Credentials of one participant would otherwise be the same username
+// (both end with the room).
+func turnIdentity(participantID, sessionKey string) string {
+	if sessionKey == "" {
+		return participantID
+	}
+	sum := sha256.Sum256([]byte(sessionKey))
+	return participantID + "~" + hex.EncodeToString(sum[:4])
 }

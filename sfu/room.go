@@ -136,7 +136,7 @@ func (r *room) join(ss *session) error {
 	}
 	ss.conn.send(Joined{ParticipantID: m.id, Role: m.role, Status: status, NotAfter: r.notAfter})
 	if status == StatusAdmitted {
-		ss.conn.send(Admitted{ICEServers: r.s.iceServers(m.id, r.notAfter)})
+		ss.conn.send(Admitted{ICEServers: r.s.iceServers(turnIdentity(m.id, m.key), r.notAfter)})
 	}
 	r.announceLocked()
 	evs = append(evs, r.callStateLocked(now)...)
@@ -265,6 +265,9 @@ func (r *room) admit(by *session, pid string) error {
 				m.grace.Stop()
 			}
 			replaced = m.sess
+			// The replaced device's relay ends with its seat; the new
+			// device gets fresh credentials below.
+			r.s.revokeTURN(turnIdentity(pid, m.key))
 		}
 		delete(r.seconds, pid)
 		r.members[pid] = second
@@ -279,7 +282,7 @@ func (r *room) admit(by *session, pid string) error {
 	r.admitted[pid] = m.key
 	ev := r.event(EventAdmitted, m, now)
 	ev.ByParticipant = by.id()
-	m.sess.conn.send(Admitted{ICEServers: r.s.iceServers(pid, r.notAfter)})
+	m.sess.conn.send(Admitted{ICEServers: r.s.iceServers(turnIdentity(pid, m.key), r.notAfter)})
 	r.announceLocked()
 	evs := append([]Event{ev}, r.callStateLocked(now)...)
 	r.mu.Unlock()
@@ -333,9 +336,9 @@ func (r *room) remove(by *session, pid string, secondDevice bool) error {
 	}
 	delete(r.seconds, pid)
 	if m != nil {
+		r.s.revokeTURN(turnIdentity(pid, r.admitted[pid]))
 		delete(r.members, pid)
 		delete(r.admitted, pid)
-		r.s.revokeTURN(pid)
 		if m.grace != nil {
 			m.grace.Stop()
 		}
@@ -367,7 +370,7 @@ func (r *room) end(match func(*member) bool, reason string) {
 			delete(set, id)
 			if r.admittedLocked(m) {
 				delete(r.admitted, id)
-				revoked = append(revoked, id)
+				revoked = append(revoked, turnIdentity(id, m.key))
 			}
 			if m.grace != nil {
 				m.grace.Stop()
@@ -403,7 +406,9 @@ func (r *room) close(reason string) {
 	r.closed = true
 	r.endTimer.Stop()
 	// Everyone who was admitted here holds TURN credentials.
-	r.s.revokeTURN(slices.Collect(maps.Keys(r.admitted))...)
+	for pid, key := range r.admitted {
+		r.s.revokeTURN(turnIdentity(pid, key))
+	}
 	var sessions []*session
 	for _, m := range append(slices.Collect(maps.Values(r.members)), slices.Collect(maps.Values(r.seconds))...) {
 		if m.grace != nil {

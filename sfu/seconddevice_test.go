@@ -169,3 +169,44 @@ func TestEndSessionCutsConnection(t *testing.T) {
 		}
 	}
 }
+
+// TestTURNEndsWithTheDevice: TURN credentials follow the admitted session:
+// a second device admitted in place of the first strikes the first one's
+// credentials, and ending a session (a revoked login) strikes its own.
+func TestTURNEndsWithTheDevice(t *testing.T) {
+	e := newEnv(t, func(c *sfu.Config) { c.TURN.Enabled = true })
+	ctx := testCtx(t, 30*time.Second)
+	e.grantKey("clerk", "r", "p-clerk", sfu.RoleClerk, "login", false)
+	e.grantKey("first", "r", "p-cit", sfu.RoleCitizen, "k1", true)
+	e.grantKey("second", "r", "p-cit", sfu.RoleCitizen, "k2", false)
+	clerk := e.dial(ctx, "clerk", false)
+	clerkTURN := turnOf(ctx, t, clerk)
+	first := e.dial(ctx, "first", false)
+	firstTURN := turnOf(ctx, t, first)
+	port := e.s.TURNPort()
+	if err := allocate(t, port, firstTURN); err != nil {
+		t.Fatalf("first device's allocation: %v", err)
+	}
+
+	second := e.dial(ctx, "second", false)
+	mustWait(ctx, t, clerk, "second device waiting", secondDeviceWaiting("p-cit"))
+	if err := clerk.Send(sfu.Admit{ParticipantID: "p-cit"}); err != nil {
+		t.Fatal(err)
+	}
+	secondTURN := turnOf(ctx, t, second)
+	if err := first.WaitError(ctx, sfu.CodeReplaced); err != nil {
+		t.Fatal(err)
+	}
+	if err := allocate(t, port, firstTURN); err == nil {
+		t.Error("the replaced device's credentials still allocate")
+	}
+	if err := allocate(t, port, secondTURN); err != nil {
+		t.Errorf("the admitted device's credentials refused: %v", err)
+	}
+
+	e.s.EndSession("login", sfu.ReasonSessionEnded)
+	<-clerk.Done()
+	if err := allocate(t, port, clerkTURN); err == nil {
+		t.Error("an ended login's credentials still allocate")
+	}
+}

@@ -88,7 +88,7 @@ func (ss *session) handle(m Message) bool {
 		if !ss.room.isAdmitted(ss) {
 			err = ErrNotAdmitted
 		} else {
-			ss.conn.send(ICEServers{ICEServers: ss.s.iceServers(ss.id(), ss.g.NotAfter)})
+			ss.conn.send(ICEServers{ICEServers: ss.s.iceServers(turnIdentity(ss.id(), ss.g.SessionKey), ss.g.NotAfter)})
 		}
 	case *Leave:
 		ss.leaving.Store(true)
