@@ -54,6 +54,9 @@ type RoomSessionStore interface {
 	// SetRoomSessionAdmitted sets the admission of one session; admitting
 	// one clears it on the participant's other sessions of the appointment.
 	SetRoomSessionAdmitted(ctx context.Context, hash string, admitted bool) error
+	// ResetRoomAdmissions clears the admission of every session of an
+	// appointment's room.
+	ResetRoomAdmissions(ctx context.Context, appointmentID int64) error
 	// DeleteExpiredRoomSessions removes sessions expired at now.
 	DeleteExpiredRoomSessions(ctx context.Context, now time.Time) (int, error)
 }
@@ -124,6 +127,17 @@ func (o *Office) ResumeRoomSession(ctx context.Context, secret string) (RoomAcce
 func (o *Office) SetRoomSessionAdmitted(ctx context.Context, hash string, admitted bool) error {
 	if err := o.store.SetRoomSessionAdmitted(ctx, hash, admitted); err != nil {
 		return fmt.Errorf("booking: room admission: %w", err)
+	}
+	return nil
+}
+
+// ResetRoomAdmissions forgets the clerk's admissions when a room closes for
+// good (closed by the clerk, appointment over): whoever comes back to a
+// room opened again waits, as before the first admission. A server
+// shutting down does not call it, so a restart keeps them.
+func (o *Office) ResetRoomAdmissions(ctx context.Context, appointmentID int64) error {
+	if err := o.store.ResetRoomAdmissions(ctx, appointmentID); err != nil {
+		return fmt.Errorf("booking: room admissions of %d: %w", appointmentID, err)
 	}
 	return nil
 }

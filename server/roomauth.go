@@ -113,8 +113,15 @@ func (o *roomObserver) run() {
 }
 
 // rememberAdmission stores the clerk's decision on the room session, so a
-// reload or a restarted server lets that session (and no other) back in.
+// reload or a restarted server lets that session (and no other) back in;
+// a room closed for good (not by a shutdown) forgets all of them.
 func (o *roomObserver) rememberAdmission(ctx context.Context, ev sfu.Event) {
+	if id, ok := appointmentOfRoom(ev.RoomID); ok && ev.Type == sfu.EventRoomClosed && ev.Reason != sfu.ReasonShutdown {
+		if err := o.office.ResetRoomAdmissions(ctx, id); err != nil {
+			o.log.Warn("room admissions not reset", "room", ev.RoomID, "err", err)
+		}
+		return
+	}
 	hash, ok := strings.CutPrefix(ev.SessionKey, "room:")
 	if !ok || (ev.Type != sfu.EventAdmitted && ev.Type != sfu.EventRemoved) {
 		return

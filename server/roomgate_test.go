@@ -272,3 +272,40 @@ func TestDanglingCallsClosedAtStart(t *testing.T) {
 		t.Errorf("%d call_ended (%s) events, want 1: %+v", ended, booking.CallEndedByRestart, cs.Events)
 	}
 }
+
+// TestClosedRoomForgetsAdmission: once the clerk closes the room, the
+// stored admission goes with it; the citizen coming back waits again.
+func TestClosedRoomForgetsAdmission(t *testing.T) {
+	f := newRoomFixture(t, "sqlite")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	clerk := f.clerkDial(t, ctx, f.clerk)
+	citizen := f.env.client()
+	info, cit := f.joinAndDial(t, ctx, citizen)
+	if _, err := cit.WaitFor(ctx, joinedAs(sfu.StatusWaiting)); err != nil {
+		t.Fatal(err)
+	}
+	if err := clerk.Send(sfu.Admit{ParticipantID: info.ParticipantID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cit.WaitType(ctx, sfu.TypeAdmitted); err != nil {
+		t.Fatal(err)
+	}
+	admitted := func() int64 {
+		var n int64
+		f.env.app.store.DB().Raw("SELECT COUNT(*) FROM room_sessions WHERE admitted").Scan(&n)
+		return n
+	}
+	waitFor(t, ctx, "admission stored", func() bool { return admitted() == 1 })
+	if err := clerk.Send(sfu.CloseRoom{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cit.WaitType(ctx, sfu.TypeRoomClosed); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "admission forgotten", func() bool { return admitted() == 0 })
+	_, again := f.joinAndDial(t, ctx, citizen)
+	if _, err := again.WaitFor(ctx, joinedAs(sfu.StatusWaiting)); err != nil {
+		t.Fatalf("citizen not waiting in the reopened room: %v", err)
+	}
+}

@@ -109,6 +109,17 @@ func (s *Store) SetRoomSessionAdmitted(ctx context.Context, hash string, admitte
 	return nil
 }
 
+// ResetRoomAdmissions implements booking.RoomSessionStore.
+func (s *Store) ResetRoomAdmissions(ctx context.Context, appointmentID int64) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		return tx.Model(&roomSessionRow{}).Where("appointment_id = ? AND admitted", appointmentID).Update("admitted", false).Error
+	})
+	if err != nil {
+		return fmt.Errorf("gormstore: reset room admissions: %w", err)
+	}
+	return nil
+}
+
 // DeleteExpiredRoomSessions implements booking.RoomSessionStore.
 func (s *Store) DeleteExpiredRoomSessions(ctx context.Context, now time.Time) (int, error) {
 	var n int64
