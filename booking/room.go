@@ -150,14 +150,3 @@ func (o *Office) RecordRoomEvent(ctx context.Context, appointmentID int64, typ E
 	}
 	return nil
 }
-
-// CheckAccess confirms that access granted earlier (a room session) still
-// holds: the appointment was not cancelled or ended meanwhile.
-func (o *Office) CheckAccess(ctx context.Context, acc RoomAccess) error {
-	a, err := o.store.Appointment(ctx, acc.AppointmentID)
-	if err != nil {
-		return fmt.Errorf("booking: room of %d: %w", acc.AppointmentID, err)
-	}
-	_, err = o.access(a, acc.Role, acc.ParticipantID, acc.DisplayName, 0)
-	return err
-}
