@@ -63,6 +63,14 @@ func TestRoomSessionsBoundedPerParticipant(t *testing.T) {
 				t.Error("first session still admitted after the second was")
 			}
 
+			// A room closed for good forgets every admission.
+			if err := s.ResetRoomAdmissions(ctx, 7); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := s.RoomSession(ctx, "h050", now); got.Admitted {
+				t.Error("admission kept after ResetRoomAdmissions")
+			}
+
 			// Idle expiry.
 			if err := s.TouchRoomSession(ctx, "h049", now, now.Add(time.Minute)); err != nil {
 				t.Fatal(err)
