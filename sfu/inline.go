@@ -5,7 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/pion/transport/v4/packetio"
+	"github.com/pion/transport/v5/packetio"
 )
 
 // Inline forwarding: a published track's packets are forwarded by the
@@ -34,13 +34,10 @@ func newStreamBuffers() *streamBuffers {
 }
 
 func (s *streamBuffers) factory(kind packetio.BufferPacketType, ssrc uint32) io.ReadWriteCloser {
-	b := packetio.NewBuffer()
 	if kind == packetio.RTCPBufferPacket {
-		b.SetLimitSize(rtcpBufferLimit)
-		return b
+		return newPacketBuffer(rtcpBufferLimit)
 	}
-	b.SetLimitSize(rtpBufferLimit)
-	ib := &inlineBuffer{Buffer: b, closed: make(chan struct{})}
+	ib := &inlineBuffer{packetBuffer: newPacketBuffer(rtpBufferLimit), closed: make(chan struct{})}
 	s.mu.Lock()
 	s.rtp[ssrc] = ib // a stream opened again for an SSRC replaces the old one
 	s.mu.Unlock()
@@ -54,18 +51,48 @@ func (s *streamBuffers) buffer(ssrc uint32) *inlineBuffer {
 	return s.rtp[ssrc]
 }
 
+// packetBuffer is Pion's packet queue as the io.ReadWriteCloser a
+// BufferFactory returns. Pion writes and reads through the attribute
+// methods where a buffer has them, so packet attributes pass through.
+type packetBuffer struct {
+	*packetio.Buffer
+}
+
+func newPacketBuffer(limit int) *packetBuffer {
+	b := packetio.NewBuffer()
+	b.SetLimitSize(limit)
+	return &packetBuffer{Buffer: b}
+}
+
+func (b *packetBuffer) Read(p []byte) (int, error) {
+	n, _, err := b.Buffer.Read(p, nil)
+	return n, err
+}
+
+func (b *packetBuffer) Write(p []byte) (int, error) { return b.Buffer.Write(p, nil) }
+
+func (b *packetBuffer) ReadWithAttributes(p []byte, a packetio.Attributes) (int, packetio.Attributes, error) {
+	return b.Buffer.Read(p, a)
+}
+
+func (b *packetBuffer) WriteWithAttributes(p []byte, a packetio.Attributes) (int, error) {
+	return b.Buffer.Write(p, a)
+}
+
 // inlineBuffer is Pion's packet buffer with an optional drain that runs
 // after every write.
 type inlineBuffer struct {
-	*packetio.Buffer
+	*packetBuffer
 	writes    atomic.Uint64 // packets written, to tell that it feeds the track
 	drain     atomic.Pointer[func()]
 	closeOnce sync.Once
 	closed    chan struct{}
 }
 
-func (b *inlineBuffer) Write(p []byte) (int, error) {
-	n, err := b.Buffer.Write(p)
+func (b *inlineBuffer) Write(p []byte) (int, error) { return b.WriteWithAttributes(p, nil) }
+
+func (b *inlineBuffer) WriteWithAttributes(p []byte, a packetio.Attributes) (int, error) {
+	n, err := b.Buffer.Write(p, a)
 	b.writes.Add(1)
 	if d := b.drain.Load(); d != nil {
 		(*d)()

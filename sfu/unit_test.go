@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/pion/rtcp"
-	"github.com/pion/transport/v4/packetio"
+	"github.com/pion/transport/v5/packetio"
 )
 
 func TestConfigValidate(t *testing.T) {
@@ -105,8 +105,8 @@ func TestWantsKeyframe(t *testing.T) {
 // write once a drain is set; RTCP buffers are plain.
 func TestStreamBuffers(t *testing.T) {
 	bufs := newStreamBuffers()
-	if _, ok := bufs.factory(packetio.RTCPBufferPacket, 7).(*packetio.Buffer); !ok {
-		t.Error("RTCP buffer is not a plain packetio.Buffer")
+	if _, ok := bufs.factory(packetio.RTCPBufferPacket, 7).(*packetBuffer); !ok {
+		t.Error("RTCP buffer is not a plain packetBuffer")
 	}
 	if bufs.buffer(7) != nil {
 		t.Error("RTCP buffer registered as RTP")
@@ -136,10 +136,18 @@ func TestStreamBuffers(t *testing.T) {
 		t.Fatal("drained without a drain set")
 	}
 	ib.drain.Store(&drain)
-	for _, s := range []string{"one", "two"} {
-		if _, err := rw.Write([]byte(s)); err != nil {
-			t.Fatal(err)
-		}
+	if _, err := rw.Write([]byte("one")); err != nil {
+		t.Fatal(err)
+	}
+	// Pion writes through the attribute method where a buffer has one.
+	aw, ok := rw.(interface {
+		WriteWithAttributes([]byte, packetio.Attributes) (int, error)
+	})
+	if !ok {
+		t.Fatal("RTP buffer takes no packet attributes")
+	}
+	if _, err := aw.WriteWithAttributes([]byte("two"), nil); err != nil {
+		t.Fatal(err)
 	}
 	if want := []string{"before", "one", "two"}; !slices.Equal(got, want) {
 		t.Errorf("drained %q, want %q", got, want)

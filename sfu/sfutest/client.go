@@ -17,8 +17,8 @@ import (
 	"github.com/pion/interceptor"
 	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
-	"github.com/pion/transport/v4/packetio"
-	"github.com/pion/transport/v4/stdnet"
+	"github.com/pion/transport/v5/packetio"
+	"github.com/pion/transport/v5/stdnet"
 	"github.com/pion/webrtc/v4"
 
 	"github.com/sprechstunde/sprechstunde/sfu"
@@ -405,7 +405,7 @@ func (c *Client) api() (*webrtc.API, error) {
 	se.BufferFactory = func(kind packetio.BufferPacketType, _ uint32) io.ReadWriteCloser {
 		b := packetio.NewBuffer()
 		b.SetLimitSize(128 << 10)
-		return b
+		return packetBuffer{b}
 	}
 	// Same preference as the SFU (AES-128-GCM first), so tests cover the
 	// suite browsers get.
@@ -437,6 +437,26 @@ func (c *Client) api() (*webrtc.API, error) {
 	}
 	return webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithInterceptorRegistry(ir),
 		webrtc.WithSettingEngine(se)), nil
+}
+
+// packetBuffer is Pion's packet queue as the io.ReadWriteCloser a
+// BufferFactory returns; Pion passes packet attributes through the
+// attribute methods.
+type packetBuffer struct{ *packetio.Buffer }
+
+func (b packetBuffer) Read(p []byte) (int, error) {
+	n, _, err := b.Buffer.Read(p, nil)
+	return n, err
+}
+
+func (b packetBuffer) Write(p []byte) (int, error) { return b.Buffer.Write(p, nil) }
+
+func (b packetBuffer) ReadWithAttributes(p []byte, a packetio.Attributes) (int, packetio.Attributes, error) {
+	return b.Buffer.Read(p, a)
+}
+
+func (b packetBuffer) WriteWithAttributes(p []byte, a packetio.Attributes) (int, error) {
+	return b.Buffer.Write(p, a)
 }
 
 // registerLoadCodecs registers only what a load client sends, with the

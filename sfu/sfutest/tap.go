@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/pion/transport/v4"
+	"github.com/pion/transport/v5"
 	"golang.org/x/net/ipv4"
 )
 
