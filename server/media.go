@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/netip"
 	"slices"
 	"strconv"
 
@@ -22,13 +21,7 @@ func sfuConfig(c SFUConfig, log *slog.Logger) (sfu.Config, error) {
 	cfg.LoopbackOnly = c.LoopbackOnly
 	cfg.NAT1To1IPs = c.PublicIPs
 	cfg.UDPReadInterval = c.UDPReadInterval
-	cfg.AllowedCandidateNetworks = c.ICEAllowedPrivateNetworks
-	if c.LoopbackOnly && !slices.ContainsFunc(c.ICEAllowedPrivateNetworks, func(n string) bool {
-		p, err := netip.ParsePrefix(n)
-		return err == nil && p.Contains(netip.MustParseAddr("127.0.0.1"))
-	}) {
-		log.Warn("sfu.loopback_only without 127.0.0.0/8 in sfu.ice_allowed_private_networks: no call will connect")
-	}
+	cfg.AllowedCandidateNetworks = candidateNetworks(c)
 	if !c.TurnEnabled {
 		return cfg, nil
 	}
@@ -55,6 +48,34 @@ func sfuConfig(c SFUConfig, log *slog.Logger) (sfu.Config, error) {
 	cfg.TURN.Secret = secret
 	cfg.TURN.AllowPrivatePeers = c.TurnAllowPrivatePeers
 	return cfg, cfg.Validate()
+}
+
+// candidateNetworks lists the non-public networks whose ICE candidates the
+// media server may check: the configured ones, plus loopback when media
+// stays on loopback anyway (its only peers are there).
+func candidateNetworks(c SFUConfig) []string {
+	nets := slices.Clone(c.ICEAllowedPrivateNetworks)
+	if c.LoopbackOnly {
+		for _, n := range []string{"127.0.0.0/8", "::1/128"} {
+			if !slices.Contains(nets, n) {
+				nets = append(nets, n)
+			}
+		}
+	}
+	return nets
+}
+
+// demoMedia lets a demo without ice_allowed_private_networks reach
+// browsers on the same machine and in the local network, whose candidates
+// are all loopback or private: a demo is tried there, never on the internet.
+func demoMedia(c SFUConfig, log *slog.Logger) SFUConfig {
+	if len(c.ICEAllowedPrivateNetworks) > 0 {
+		return c
+	}
+	c.ICEAllowedPrivateNetworks = []string{"127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
+		"::1/128", "fc00::/7"}
+	log.Info("demo: the media server also checks ICE candidates in loopback and private networks")
+	return c
 }
 
 // turnPublicIP picks the address TURN clients reach us at: the configured

@@ -10,7 +10,11 @@ import (
 
 // setupRooms starts the media server with its authorizer and observer.
 func (a *App) setupRooms() error {
-	cfg, err := sfuConfig(a.cfg.SFU, a.log)
+	sc := a.cfg.SFU
+	if a.cfg.Demo {
+		sc = demoMedia(sc, a.log)
+	}
+	cfg, err := sfuConfig(sc, a.log)
 	if err != nil {
 		return fmt.Errorf("server: media config: %w", err)
 	}
