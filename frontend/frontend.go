@@ -4,7 +4,9 @@
 //
 // Layout of static/:
 //
-//	pages/   one HTML file per page; "{{assets}}" marks the asset base path
+//	pages/   layout.html, the one <head> and shell of every page, and one
+//	         file per page defining its title key, controller and <main>
+//	         (see Pages)
 //	js/      ES modules; api.js, signaling.js and format.js are DOM-free
 //	css/     one stylesheet, system fonts only
 //	i18n/    message catalogs (de.json is the default, en.json the switch)
@@ -18,9 +20,6 @@ import (
 
 //go:embed static
 var files embed.FS
-
-// AssetsPlaceholder is replaced in pages by the server's asset base path.
-const AssetsPlaceholder = "{{assets}}"
 
 // Static returns the embedded files rooted at static/.
 func Static() (fs.FS, error) {

@@ -8,6 +8,7 @@ import (
 	"go/token"
 	"io/fs"
 	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -23,19 +24,18 @@ var budgets = map[string]int{
 	"manage.html":  100 << 10,
 }
 
+// testAssets stands in for the server's versioned asset base path.
+const testAssets = "/assets/0123456789abcdef"
+
 var (
-	assetRef  = regexp.MustCompile(`\{\{assets\}\}/([\w./-]+)`)
+	assetRef  = regexp.MustCompile(regexp.QuoteMeta(testAssets) + `/([\w./-]+)`)
 	importRef = regexp.MustCompile(`(?m)(?:^import|^export)[^"]*?from\s+"(\./[\w./-]+)"|import\("(\./[\w./-]+)"\)`)
 )
 
-// pageFiles lists a page and everything it loads, following ES imports.
-func pageFiles(t *testing.T, static fs.FS, page string) []string {
+// pageFiles lists everything a rendered page loads, following ES imports.
+func pageFiles(t *testing.T, static fs.FS, page string, html []byte) []string {
 	t.Helper()
-	html, err := fs.ReadFile(static, "pages/"+page)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := []string{"pages/" + page, "i18n/de.json"}
+	files := []string{"i18n/de.json"}
 	queue := []string{}
 	for _, m := range assetRef.FindAllStringSubmatch(string(html), -1) {
 		queue = append(queue, m[1])
@@ -73,10 +73,14 @@ func gzipSize(t *testing.T, b []byte) int {
 
 // TestPageWeight keeps the pages light for weak phones and slow links.
 func TestPageWeight(t *testing.T) {
-	static := mustStatic(t)
+	static, pages := mustStatic(t), mustPages(t)
 	for page, limit := range budgets {
-		total, raw := 0, 0
-		for _, f := range pageFiles(t, static, page) {
+		html, ok := pages[page]
+		if !ok {
+			t.Fatalf("no page %s", page)
+		}
+		total, raw := gzipSize(t, html), len(html)
+		for _, f := range pageFiles(t, static, page, html) {
 			b, err := fs.ReadFile(static, f)
 			if err != nil {
 				t.Fatal(err)
@@ -118,9 +122,7 @@ func TestCatalogs(t *testing.T) {
 		}
 	}
 	key := regexp.MustCompile(`data-i18n="([\w.]+)"|data-i18n-attr="\w[\w-]*:([\w.]+)"`)
-	pages, _ := fs.Glob(static, "pages/*.html")
-	for _, p := range pages {
-		b, _ := fs.ReadFile(static, p)
+	for p, b := range mustPages(t) {
 		for _, m := range key.FindAllStringSubmatch(string(b), -1) {
 			if k := m[1] + m[2]; de[k] == "" {
 				t.Errorf("%s uses unknown key %q", p, k)
@@ -130,11 +132,17 @@ func TestCatalogs(t *testing.T) {
 }
 
 // TestNoInlineCode: the CSP forbids inline script and style, and pages
-// load nothing from other origins.
+// load nothing from other origins: neither the files nor the pages
+// rendered from them.
 func TestNoInlineCode(t *testing.T) {
 	static := mustStatic(t)
 	unsafeJS := regexp.MustCompile(`setAttribute\("style"|\.innerHTML\s*=\s*[^A-Z\s]|\beval\(|new Function`)
 	bad := regexp.MustCompile(`(?i)<script>|<script(?:\s[^>]*)?>[^<\s]|<style|\sstyle=|\son[a-z]+=|https?://|javascript:`)
+	for p, b := range mustPages(t) {
+		if m := bad.Find(b); m != nil {
+			t.Errorf("rendered %s: %q", p, m)
+		}
+	}
 	err := fs.WalkDir(static, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !(strings.HasSuffix(p, ".html") || strings.HasSuffix(p, ".js")) {
 			return err
@@ -157,17 +165,37 @@ func TestNoInlineCode(t *testing.T) {
 	}
 }
 
-// TestImports: the package only embeds files.
+// TestImports: the package only embeds files and renders the pages.
 func TestImports(t *testing.T) {
-	f, err := parser.ParseFile(token.NewFileSet(), "frontend.go", nil, parser.ImportsOnly)
+	allowed := []string{"bytes", "embed", "fmt", "html/template", "io/fs", "path"}
+	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, imp := range f.Imports {
-		if p := strings.Trim(imp.Path.Value, `"`); p != "embed" && p != "io/fs" {
-			t.Errorf("frontend imports %s; only embed and io/fs are allowed", p)
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), name, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, imp := range f.Imports {
+			if p := strings.Trim(imp.Path.Value, `"`); !slices.Contains(allowed, p) {
+				t.Errorf("%s imports %s; only %v are allowed", name, p, allowed)
+			}
 		}
 	}
+}
+
+// mustPages renders the pages as the server does.
+func mustPages(t *testing.T) map[string][]byte {
+	t.Helper()
+	pages, err := Pages(mustStatic(t), testAssets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pages
 }
 
 func mustStatic(t *testing.T) fs.FS {

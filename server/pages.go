@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -39,7 +38,7 @@ var pageRoutes = []struct{ path, file string }{
 type pageSet struct {
 	static fs.FS
 	prefix string            // "/assets/<hash>", changes with any asset
-	pages  map[string][]byte // file name -> HTML with the prefix filled in
+	pages  map[string][]byte // file name -> HTML rendered with the prefix
 }
 
 // newPageSet hashes all embedded files into one version: ES modules import
@@ -61,13 +60,14 @@ func newPageSet(static fs.FS) (*pageSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	ps := &pageSet{static: static, prefix: "/assets/" + hex.EncodeToString(h.Sum(nil))[:16], pages: map[string][]byte{}}
+	ps := &pageSet{static: static, prefix: "/assets/" + hex.EncodeToString(h.Sum(nil))[:16]}
+	if ps.pages, err = frontend.Pages(static, ps.prefix); err != nil {
+		return nil, err
+	}
 	for _, r := range pageRoutes {
-		b, err := fs.ReadFile(static, "pages/"+r.file)
-		if err != nil {
-			return nil, err
+		if ps.pages[r.file] == nil {
+			return nil, fmt.Errorf("server: no page %s", r.file)
 		}
-		ps.pages[r.file] = bytes.ReplaceAll(b, []byte(frontend.AssetsPlaceholder), []byte(ps.prefix))
 	}
 	return ps, nil
 }
