@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sprechstunde/sprechstunde/sfu"
+	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
 
 // TestPagesServed: every page route answers HTML with the security
@@ -141,7 +141,7 @@ func TestWaitingStream(t *testing.T) {
 	next("citizen waiting", func(ev waitingEventJSON) bool {
 		return len(ev.Waiting) == 1 && ev.Waiting[0].DisplayName == "Erika Mustermann" && ev.CaseNumber == f.booking.CaseNumber
 	})
-	if err := cit.Send(sfu.Leave{}); err != nil {
+	if err := cit.Send(signaling.Leave{}); err != nil {
 		t.Fatal(err)
 	}
 	next("citizen gone", func(ev waitingEventJSON) bool { return len(ev.Waiting) == 0 })

@@ -18,8 +18,8 @@ import (
 	"time"
 
 	"github.com/sprechstunde/sprechstunde/booking"
-	"github.com/sprechstunde/sprechstunde/sfu"
 	"github.com/sprechstunde/sprechstunde/sfu/sfutest"
+	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
 
 // Bounds of TestResourceBounds. They are generous: they tell a bounded
@@ -95,7 +95,7 @@ func TestResourceBounds(t *testing.T) {
 		{"signaling bursts", func(t *testing.T) {
 			for burst := range 10 {
 				for i := range 300 {
-					if err := cit.Send(sfu.Chat{Text: "flood " + strconv.Itoa(burst) + "/" + strconv.Itoa(i)}); err != nil {
+					if err := cit.Send(signaling.Chat{Text: "flood " + strconv.Itoa(burst) + "/" + strconv.Itoa(i)}); err != nil {
 						t.Errorf("burst %d: connection closed after %d messages: %v", burst, i, err)
 						return
 					}
@@ -106,12 +106,12 @@ func TestResourceBounds(t *testing.T) {
 			pctx, pcancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer pcancel()
 			for {
-				if err := cit.Send(sfu.Chat{Text: "probe"}); err != nil {
+				if err := cit.Send(signaling.Chat{Text: "probe"}); err != nil {
 					t.Errorf("connection closed after the bursts: %v", err)
 					return
 				}
 				wctx, wcancel := context.WithTimeout(pctx, 500*time.Millisecond)
-				_, err := cit.WaitFor(wctx, func(m sfu.Message) bool { c, ok := m.(*sfu.Chat); return ok && c.Text == "probe" })
+				_, err := cit.WaitFor(wctx, func(m signaling.Message) bool { c, ok := m.(*signaling.Chat); return ok && c.Text == "probe" })
 				wcancel()
 				if err == nil {
 					return
@@ -196,10 +196,10 @@ func admittedCitizen(t *testing.T, ctx context.Context, env *testEnv, appt booki
 	cit := dial(ct.Ticket)
 	env.login("clerk@amt.example").mustDo("POST", "/api/v1/clerk/appointments/"+itoa(appt.Appointment.ID)+"/ticket", nil, http.StatusOK, &st)
 	clerk := dial(st.Ticket)
-	if _, err := clerk.WaitFor(ctx, func(m sfu.Message) bool { w, ok := m.(*sfu.WaitingList); return ok && len(w.Waiting) == 1 }); err != nil {
+	if _, err := clerk.WaitFor(ctx, func(m signaling.Message) bool { w, ok := m.(*signaling.WaitingList); return ok && len(w.Waiting) == 1 }); err != nil {
 		t.Fatalf("citizen not waiting: %v", err)
 	}
-	if err := clerk.Send(sfu.Admit{ParticipantID: info.ParticipantID}); err != nil {
+	if err := clerk.Send(signaling.Admit{ParticipantID: info.ParticipantID}); err != nil {
 		t.Fatal(err)
 	}
 	for name, c := range map[string]*sfutest.Client{"citizen": cit, "clerk": clerk} {

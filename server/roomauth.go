@@ -10,6 +10,7 @@ import (
 
 	"github.com/sprechstunde/sprechstunde/booking"
 	"github.com/sprechstunde/sprechstunde/sfu"
+	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
 
 // roomAuthorizer answers the media server's "may this credential join, as
@@ -29,7 +30,7 @@ func (r roomAuthorizer) Authorize(_ context.Context, credential string) (sfu.Gra
 		Admitted:      t.known,
 		RoomID:        booking.RoomID(acc.AppointmentID),
 		ParticipantID: acc.ParticipantID,
-		Role:          sfu.Role(acc.Role),
+		Role:          signaling.Role(acc.Role),
 		DisplayName:   acc.DisplayName,
 		NotBefore:     acc.NotBefore,
 		NotAfter:      acc.NotAfter,
@@ -116,7 +117,7 @@ func (o *roomObserver) run() {
 // reload or a restarted server lets that session (and no other) back in;
 // a room closed for good (not by a shutdown) forgets all of them.
 func (o *roomObserver) rememberAdmission(ctx context.Context, ev sfu.Event) {
-	if id, ok := appointmentOfRoom(ev.RoomID); ok && ev.Type == sfu.EventRoomClosed && ev.Reason != sfu.ReasonShutdown {
+	if id, ok := appointmentOfRoom(ev.RoomID); ok && ev.Type == sfu.EventRoomClosed && ev.Reason != signaling.ReasonShutdown {
 		if err := o.office.ResetRoomAdmissions(ctx, id); err != nil {
 			o.log.Warn("room admissions not reset", "room", ev.RoomID, "err", err)
 		}

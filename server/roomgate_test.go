@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/sprechstunde/sprechstunde/booking"
-	"github.com/sprechstunde/sprechstunde/sfu"
 	"github.com/sprechstunde/sprechstunde/sfu/sfutest"
+	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
 
 // join exchanges the fixture's join link with c's cookies and connects.
@@ -28,14 +28,14 @@ func (f *roomFixture) clerkDial(t *testing.T, ctx context.Context, clerk *client
 	var st ticketOut
 	clerk.mustDo("POST", "/api/v1/clerk/appointments/"+itoa(f.booking.ID)+"/ticket", nil, http.StatusOK, &st)
 	c := f.dial(t, ctx, st.Ticket, false)
-	if _, err := c.WaitType(ctx, sfu.TypeAdmitted); err != nil {
+	if _, err := c.WaitType(ctx, signaling.TypeAdmitted); err != nil {
 		t.Fatalf("clerk not admitted: %v", err)
 	}
 	return c
 }
 
-func joinedAs(status string) func(sfu.Message) bool {
-	return func(m sfu.Message) bool { j, ok := m.(*sfu.Joined); return ok && j.Status == status }
+func joinedAs(status string) func(signaling.Message) bool {
+	return func(m signaling.Message) bool { j, ok := m.(*signaling.Joined); return ok && j.Status == status }
 }
 
 // TestJoinLinkReplayWaitsForClerk: the join link exchanged again in the
@@ -50,13 +50,13 @@ func TestJoinLinkReplayWaitsForClerk(t *testing.T) {
 
 	citizen := f.env.client()
 	info, cit := f.joinAndDial(t, ctx, citizen)
-	if _, err := cit.WaitFor(ctx, joinedAs(sfu.StatusWaiting)); err != nil {
+	if _, err := cit.WaitFor(ctx, joinedAs(signaling.StatusWaiting)); err != nil {
 		t.Fatal(err)
 	}
-	if err := clerk.Send(sfu.Admit{ParticipantID: info.ParticipantID}); err != nil {
+	if err := clerk.Send(signaling.Admit{ParticipantID: info.ParticipantID}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := cit.WaitType(ctx, sfu.TypeAdmitted); err != nil {
+	if _, err := cit.WaitType(ctx, signaling.TypeAdmitted); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, ctx, "admission stored", func() bool {
@@ -68,7 +68,7 @@ func TestJoinLinkReplayWaitsForClerk(t *testing.T) {
 	outer := t // connections outlive the subtests
 	t.Run("reload in the same browser rejoins admitted", func(t *testing.T) {
 		_, again := f.joinAndDial(outer, ctx, citizen)
-		if _, err := again.WaitFor(ctx, joinedAs(sfu.StatusAdmitted)); err != nil {
+		if _, err := again.WaitFor(ctx, joinedAs(signaling.StatusAdmitted)); err != nil {
 			t.Fatal(err)
 		}
 		cit = again
@@ -77,11 +77,11 @@ func TestJoinLinkReplayWaitsForClerk(t *testing.T) {
 	t.Run("another browser waits as a second device", func(t *testing.T) {
 		stranger := f.env.client()
 		_, other := f.joinAndDial(t, ctx, stranger)
-		if _, err := other.WaitFor(ctx, joinedAs(sfu.StatusWaiting)); err != nil {
+		if _, err := other.WaitFor(ctx, joinedAs(signaling.StatusWaiting)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := clerk.WaitFor(ctx, func(m sfu.Message) bool {
-			w, ok := m.(*sfu.WaitingList)
+		if _, err := clerk.WaitFor(ctx, func(m signaling.Message) bool {
+			w, ok := m.(*signaling.WaitingList)
 			return ok && len(w.Waiting) == 1 && w.Waiting[0].SecondDevice
 		}); err != nil {
 			for _, m := range clerk.Messages() {
@@ -94,19 +94,19 @@ func TestJoinLinkReplayWaitsForClerk(t *testing.T) {
 		if len(waiting) != 1 || !waiting[0].SecondDevice {
 			t.Fatalf("waiting endpoint = %+v, want one second device", waiting)
 		}
-		if err := clerk.Send(sfu.Remove{ParticipantID: info.ParticipantID, SecondDevice: true}); err != nil {
+		if err := clerk.Send(signaling.Remove{ParticipantID: info.ParticipantID, SecondDevice: true}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := other.WaitType(ctx, sfu.TypeRemoved); err != nil {
+		if _, err := other.WaitType(ctx, signaling.TypeRemoved); err != nil {
 			for _, m := range clerk.Messages() {
-				if e, ok := m.(*sfu.Error); ok {
+				if e, ok := m.(*signaling.Error); ok {
 					t.Logf("clerk got %+v", e)
 				}
 			}
 			t.Fatal(err)
 		}
 		for _, m := range cit.Messages() {
-			if e, ok := m.(*sfu.Error); ok && e.Code == sfu.CodeReplaced {
+			if e, ok := m.(*signaling.Error); ok && e.Code == signaling.CodeReplaced {
 				t.Fatal("the citizen in the call was replaced")
 			}
 		}
@@ -126,10 +126,10 @@ func TestRoomSessionsBounded(t *testing.T) {
 	clerk := f.clerkDial(t, ctx, f.clerk)
 	citizen := f.env.client()
 	info, cit := f.joinAndDial(t, ctx, citizen)
-	if _, err := cit.WaitFor(ctx, joinedAs(sfu.StatusWaiting)); err != nil {
+	if _, err := cit.WaitFor(ctx, joinedAs(signaling.StatusWaiting)); err != nil {
 		t.Fatal(err)
 	}
-	if err := clerk.Send(sfu.Admit{ParticipantID: info.ParticipantID}); err != nil {
+	if err := clerk.Send(signaling.Admit{ParticipantID: info.ParticipantID}); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, ctx, "admission stored", func() bool {
@@ -219,11 +219,11 @@ func TestStaffRevocationCutsLiveConnections(t *testing.T) {
 			case <-ctx.Done():
 				t.Fatal("waiting stream still open")
 			}
-			m, err := ws.WaitType(ctx, sfu.TypeRemoved)
+			m, err := ws.WaitType(ctx, signaling.TypeRemoved)
 			if err != nil {
 				t.Fatalf("signaling connection not ended: %v", err)
 			}
-			if r := m.(*sfu.Removed).Reason; r != sfu.ReasonSessionEnded {
+			if r := m.(*signaling.Removed).Reason; r != signaling.ReasonSessionEnded {
 				t.Errorf("reason %q", r)
 			}
 			<-ws.Done()
@@ -282,13 +282,13 @@ func TestClosedRoomForgetsAdmission(t *testing.T) {
 	clerk := f.clerkDial(t, ctx, f.clerk)
 	citizen := f.env.client()
 	info, cit := f.joinAndDial(t, ctx, citizen)
-	if _, err := cit.WaitFor(ctx, joinedAs(sfu.StatusWaiting)); err != nil {
+	if _, err := cit.WaitFor(ctx, joinedAs(signaling.StatusWaiting)); err != nil {
 		t.Fatal(err)
 	}
-	if err := clerk.Send(sfu.Admit{ParticipantID: info.ParticipantID}); err != nil {
+	if err := clerk.Send(signaling.Admit{ParticipantID: info.ParticipantID}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := cit.WaitType(ctx, sfu.TypeAdmitted); err != nil {
+	if _, err := cit.WaitType(ctx, signaling.TypeAdmitted); err != nil {
 		t.Fatal(err)
 	}
 	admitted := func() int64 {
@@ -297,15 +297,15 @@ func TestClosedRoomForgetsAdmission(t *testing.T) {
 		return n
 	}
 	waitFor(t, ctx, "admission stored", func() bool { return admitted() == 1 })
-	if err := clerk.Send(sfu.CloseRoom{}); err != nil {
+	if err := clerk.Send(signaling.CloseRoom{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := cit.WaitType(ctx, sfu.TypeRoomClosed); err != nil {
+	if _, err := cit.WaitType(ctx, signaling.TypeRoomClosed); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, ctx, "admission forgotten", func() bool { return admitted() == 0 })
 	_, again := f.joinAndDial(t, ctx, citizen)
-	if _, err := again.WaitFor(ctx, joinedAs(sfu.StatusWaiting)); err != nil {
+	if _, err := again.WaitFor(ctx, joinedAs(signaling.StatusWaiting)); err != nil {
 		t.Fatalf("citizen not waiting in the reopened room: %v", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/sprechstunde/sprechstunde/booking"
 	"github.com/sprechstunde/sprechstunde/sfu"
+	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
 
 const wsPath = "/api/v1/rooms/ws"
@@ -61,7 +62,7 @@ func (a *App) startRoomSession(c echo.Context, acc booking.RoomAccess) error {
 		return err
 	}
 	for _, h := range dropped {
-		a.media.EndSession(roomSessionKey(h), sfu.ReasonSessionEnded)
+		a.media.EndSession(roomSessionKey(h), signaling.ReasonSessionEnded)
 	}
 	c.SetCookie(&http.Cookie{Name: a.roomCookieName(), Value: secret, Path: "/", HttpOnly: true,
 		Secure: a.cfg.SecureCookies(), SameSite: http.SameSiteStrictMode})

@@ -9,8 +9,8 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/sprechstunde/sprechstunde/sfu"
 	"github.com/sprechstunde/sprechstunde/sfu/sfutest"
+	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
 
 type ticketOut struct {
@@ -76,7 +76,7 @@ func TestRoomJourney(t *testing.T) {
 	var ct ticketOut
 	citizen.mustDo("POST", "/api/v1/rooms/ticket", nil, http.StatusOK, &ct)
 	cit := f.dial(t, ctx, ct.Ticket, true)
-	if _, err := cit.WaitFor(ctx, func(m sfu.Message) bool { j, ok := m.(*sfu.Joined); return ok && j.Status == "waiting" }); err != nil {
+	if _, err := cit.WaitFor(ctx, func(m signaling.Message) bool { j, ok := m.(*signaling.Joined); return ok && j.Status == "waiting" }); err != nil {
 		t.Fatalf("citizen not waiting: %v", err)
 	}
 
@@ -86,11 +86,11 @@ func TestRoomJourney(t *testing.T) {
 		t.Fatalf("clerk ticket: %+v", st)
 	}
 	clerk := f.dial(t, ctx, st.Ticket, true)
-	wl, err := clerk.WaitFor(ctx, func(m sfu.Message) bool { w, ok := m.(*sfu.WaitingList); return ok && len(w.Waiting) == 1 })
+	wl, err := clerk.WaitFor(ctx, func(m signaling.Message) bool { w, ok := m.(*signaling.WaitingList); return ok && len(w.Waiting) == 1 })
 	if err != nil {
 		t.Fatalf("clerk sees nobody waiting: %v", err)
 	}
-	if w := wl.(*sfu.WaitingList).Waiting[0]; w.DisplayName != "Erika Mustermann" {
+	if w := wl.(*signaling.WaitingList).Waiting[0]; w.DisplayName != "Erika Mustermann" {
 		t.Fatalf("waiting: %+v", w)
 	}
 	var waiting []waitingJSON
@@ -98,7 +98,7 @@ func TestRoomJourney(t *testing.T) {
 	if len(waiting) != 1 || waiting[0].DisplayName != "Erika Mustermann" {
 		t.Fatalf("waiting endpoint: %+v", waiting)
 	}
-	if err := clerk.Send(sfu.Admit{ParticipantID: info.ParticipantID}); err != nil {
+	if err := clerk.Send(signaling.Admit{ParticipantID: info.ParticipantID}); err != nil {
 		t.Fatal(err)
 	}
 	for name, c := range map[string]*sfutest.Client{"citizen": cit, "clerk": clerk} {
@@ -196,7 +196,7 @@ func TestRoomAccessRules(t *testing.T) {
 		var gt ticketOut
 		guest.mustDo("POST", "/api/v1/rooms/ticket", nil, http.StatusOK, &gt)
 		g := f.dial(t, ctx, gt.Ticket, false)
-		if _, err := g.WaitFor(ctx, func(m sfu.Message) bool { j, ok := m.(*sfu.Joined); return ok && j.Status == "waiting" }); err != nil {
+		if _, err := g.WaitFor(ctx, func(m signaling.Message) bool { j, ok := m.(*signaling.Joined); return ok && j.Status == "waiting" }); err != nil {
 			t.Fatalf("guest not waiting: %v", err)
 		}
 	})

@@ -8,6 +8,7 @@ import (
 
 	"github.com/sprechstunde/sprechstunde/booking"
 	"github.com/sprechstunde/sprechstunde/sfu"
+	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
 
 // staffLinks ends what a staff login keeps open beyond single requests –
@@ -82,10 +83,10 @@ func (l *staffLinks) revoke(userID int64, tokenHash string) {
 		return
 	}
 	if tokenHash == "" {
-		m.EndParticipant("staff-"+strconv.FormatInt(userID, 10), sfu.ReasonSessionEnded)
+		m.EndParticipant("staff-"+strconv.FormatInt(userID, 10), signaling.ReasonSessionEnded)
 		return
 	}
-	m.EndSession(staffSessionKey(tokenHash), sfu.ReasonSessionEnded)
+	m.EndSession(staffSessionKey(tokenHash), signaling.ReasonSessionEnded)
 }
 
 // endStreams ends every waiting stream: the server is shutting down, and

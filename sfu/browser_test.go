@@ -11,6 +11,7 @@ import (
 	"github.com/sprechstunde/sprechstunde/sfu"
 	"github.com/sprechstunde/sprechstunde/sfu/sfutest"
 	"github.com/sprechstunde/sprechstunde/sfu/sfutest/chrome"
+	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
 
 type videoStats struct {
@@ -41,8 +42,8 @@ func TestBrowsersExchangeVideo(t *testing.T) {
 	})
 	now := time.Now()
 	for _, g := range []sfu.Grant{
-		{RoomID: "b", ParticipantID: "clerk", Role: sfu.RoleClerk, DisplayName: "Frau Amt"},
-		{RoomID: "b", ParticipantID: "citizen", Role: sfu.RoleCitizen, DisplayName: "Herr Bürger"},
+		{RoomID: "b", ParticipantID: "clerk", Role: signaling.RoleClerk, DisplayName: "Frau Amt"},
+		{RoomID: "b", ParticipantID: "citizen", Role: signaling.RoleCitizen, DisplayName: "Herr Bürger"},
 	} {
 		g.NotBefore, g.NotAfter = now.Add(-time.Minute), now.Add(time.Hour)
 		auth.Add("cred-"+g.ParticipantID, g)

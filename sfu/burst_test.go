@@ -9,6 +9,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/sprechstunde/sprechstunde/sfu"
+	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
 
 // TestSignalingBurstKeepsConnection: a burst of several hundred messages,
@@ -20,15 +21,15 @@ func TestSignalingBurstKeepsConnection(t *testing.T) {
 	const burst = 60
 	e := newEnv(t, func(c *sfu.Config) { c.MessagesPerSecond = 20; c.MessageBurst = burst })
 	ctx := testCtx(t, 30*time.Second)
-	e.grant("clerk", "r", "p-clerk", sfu.RoleClerk)
+	e.grant("clerk", "r", "p-clerk", signaling.RoleClerk)
 	ws, _, err := websocket.DefaultDialer.DialContext(ctx, e.url, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ws.Close()
-	send := func(m sfu.Message) {
+	send := func(m signaling.Message) {
 		t.Helper()
-		b, err := sfu.Encode(m)
+		b, err := signaling.Encode(m)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -36,18 +37,18 @@ func TestSignalingBurstKeepsConnection(t *testing.T) {
 			t.Fatalf("write: %v", err)
 		}
 	}
-	send(sfu.Join{Credential: "clerk"})
+	send(signaling.Join{Credential: "clerk"})
 	start := time.Now()
 	for range 2 { // two bursts back to back: 600 messages, one run of drops
 		for range 300 {
-			send(sfu.Chat{Text: "flood"})
+			send(signaling.Chat{Text: "flood"})
 		}
 	}
 
 	// Read everything the burst caused, then probe at the rate until a
 	// probe comes back: messages are handled in order, so by then every
 	// message of the burst has been seen.
-	got := make(chan sfu.Message, 1024)
+	got := make(chan signaling.Message, 1024)
 	go func() {
 		defer close(got)
 		for {
@@ -55,7 +56,7 @@ func TestSignalingBurstKeepsConnection(t *testing.T) {
 			if err != nil {
 				return
 			}
-			if m, _, err := sfu.Decode(data); err == nil {
+			if m, _, err := signaling.Decode(data); err == nil {
 				got <- m
 			}
 		}
@@ -70,7 +71,7 @@ func TestSignalingBurstKeepsConnection(t *testing.T) {
 				t.Fatalf("connection closed after %d echoes and %d notices", floods, notices)
 			}
 			switch m := m.(type) {
-			case *sfu.Chat:
+			case *signaling.Chat:
 				if m.Text != "flood" {
 					// The bucket refills while the burst is read, at 20/s.
 					limit := burst + int(20*time.Since(start).Seconds()) + 1
@@ -83,14 +84,14 @@ func TestSignalingBurstKeepsConnection(t *testing.T) {
 					return
 				}
 				floods++
-			case *sfu.Error:
-				if m.Code == sfu.CodeRateLimited {
+			case *signaling.Error:
+				if m.Code == signaling.CodeRateLimited {
 					notices++
 				}
 			}
 		case <-probe.C:
 			i++
-			send(sfu.Chat{Text: "probe " + strconv.Itoa(i)})
+			send(signaling.Chat{Text: "probe " + strconv.Itoa(i)})
 		case <-ctx.Done():
 			t.Fatalf("no probe handled after the burst: %v", context.Cause(ctx))
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/pion/webrtc/v4"
 
 	"github.com/sprechstunde/sprechstunde/sfu"
+	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
 
 // TestLoopbackCandidatesNeedAllowance: without AllowedCandidateNetworks
@@ -17,9 +18,9 @@ import (
 func TestLoopbackCandidatesNeedAllowance(t *testing.T) {
 	e := newEnv(t, func(c *sfu.Config) { c.AllowedCandidateNetworks = nil })
 	ctx := testCtx(t, 20*time.Second)
-	e.grant("clerk", "r", "p-clerk", sfu.RoleClerk)
+	e.grant("clerk", "r", "p-clerk", signaling.RoleClerk)
 	clerk := e.dial(ctx, "clerk", true)
-	mustWait(ctx, t, clerk, "answer", isType(sfu.TypeAnswer))
+	mustWait(ctx, t, clerk, "answer", isType(signaling.TypeAnswer))
 	waitFor(ctx, t, "loopback candidates refused", func() bool { return e.s.Stats().RefusedCandidates > 0 })
 	if ips := sfu.RemoteCandidateIPs(e.s, "p-clerk"); len(ips) > 0 {
 		t.Errorf("agent holds remote candidates %v", ips)
@@ -36,7 +37,7 @@ func TestLoopbackCandidatesNeedAllowance(t *testing.T) {
 func TestPrivateCandidatesRefused(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx := testCtx(t, 20*time.Second)
-	e.grant("clerk", "r", "p-clerk", sfu.RoleClerk)
+	e.grant("clerk", "r", "p-clerk", signaling.RoleClerk)
 	clerk := e.dial(ctx, "clerk", true)
 	if err := clerk.WaitConnected(ctx); err != nil {
 		t.Fatal(err)
@@ -47,7 +48,7 @@ func TestPrivateCandidatesRefused(t *testing.T) {
 	private := []string{"10.1.2.3", "192.168.1.2", "169.254.169.254", "0.0.0.0"}
 	mid, zero := "0", uint16(0)
 	for _, ip := range private {
-		if err := clerk.Send(sfu.Candidate{Candidate: webrtc.ICECandidateInit{
+		if err := clerk.Send(signaling.Candidate{Candidate: webrtc.ICECandidateInit{
 			Candidate: "candidate:9 1 udp 2130706431 " + ip + " 40000 typ host",
 			SDPMid:    &mid, SDPMLineIndex: &zero,
 		}}); err != nil {

@@ -3,28 +3,15 @@ package sfu
 import (
 	"context"
 	"time"
+
+	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
-
-// Role is what a participant is in a room.
-type Role string
-
-// Roles known to the SFU. Only clerks are admitted without waiting.
-const (
-	RoleClerk   Role = "clerk"
-	RoleCitizen Role = "citizen"
-	RoleGuest   Role = "guest"
-)
-
-// Valid reports whether r is one of the known roles.
-func (r Role) Valid() bool {
-	return r == RoleClerk || r == RoleCitizen || r == RoleGuest
-}
 
 // Grant is the answer to "may this credential join, as what?".
 type Grant struct {
 	RoomID        string // one room per appointment
 	ParticipantID string // stable across reconnects of the same person
-	Role          Role
+	Role          signaling.Role
 	DisplayName   string    // real name; shown to the clerk and other admitted participants
 	NotBefore     time.Time // join allowed from here
 	NotAfter      time.Time // room closes here
@@ -69,7 +56,7 @@ type Event struct {
 	Type          EventType
 	RoomID        string
 	ParticipantID string // empty for room-wide events
-	Role          Role
+	Role          signaling.Role
 	Time          time.Time
 	Duration      time.Duration // call_ended only
 	Reason        string        // removed, room_closed
@@ -81,7 +68,7 @@ type Event struct {
 type WaitingInfo struct {
 	ParticipantID string
 	DisplayName   string
-	Role          Role
+	Role          signaling.Role
 	Since         time.Time
 	SecondDevice  bool // another device of the participant is or was admitted
 }

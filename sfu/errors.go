@@ -9,8 +9,6 @@ var (
 	ErrUnauthorized   = errors.New("sfu: unauthorized")
 	ErrTooEarly       = errors.New("sfu: appointment has not started")
 	ErrExpired        = errors.New("sfu: appointment is over")
-	ErrMalformed      = errors.New("sfu: malformed message")
-	ErrUnknownType    = errors.New("sfu: unknown message type")
 	ErrRateLimited    = errors.New("sfu: rate limited")
 	ErrNotAdmitted    = errors.New("sfu: not admitted")
 	ErrForbidden      = errors.New("sfu: not allowed for this role")

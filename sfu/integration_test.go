@@ -10,6 +10,7 @@ import (
 
 	"github.com/sprechstunde/sprechstunde/sfu"
 	"github.com/sprechstunde/sprechstunde/sfu/sfutest"
+	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
 
 // env is one SFU behind a loopback websocket server.
@@ -56,7 +57,7 @@ func newEnv(t *testing.T, mod func(*sfu.Config)) *env {
 }
 
 // grant registers a credential valid from a minute ago for an hour.
-func (e *env) grant(cred, room, pid string, role sfu.Role) {
+func (e *env) grant(cred, room, pid string, role signaling.Role) {
 	now := time.Now()
 	e.auth.Add(cred, sfu.Grant{RoomID: room, ParticipantID: pid, Role: role,
 		DisplayName: "Name of " + pid, NotBefore: now.Add(-time.Minute), NotAfter: now.Add(time.Hour)})
@@ -92,13 +93,13 @@ func waitFor(ctx context.Context, t *testing.T, what string, cond func() bool) {
 	}
 }
 
-func isType(typ string) func(sfu.Message) bool {
-	return func(m sfu.Message) bool { return m.MessageType() == typ }
+func isType(typ string) func(signaling.Message) bool {
+	return func(m signaling.Message) bool { return m.MessageType() == typ }
 }
 
-func waitingHas(pid string) func(sfu.Message) bool {
-	return func(m sfu.Message) bool {
-		w, ok := m.(*sfu.WaitingList)
+func waitingHas(pid string) func(signaling.Message) bool {
+	return func(m signaling.Message) bool {
+		w, ok := m.(*signaling.WaitingList)
 		if !ok {
 			return false
 		}
@@ -111,7 +112,7 @@ func waitingHas(pid string) func(sfu.Message) bool {
 	}
 }
 
-func mustWait(ctx context.Context, t *testing.T, c *sfutest.Client, what string, pred func(sfu.Message) bool) sfu.Message {
+func mustWait(ctx context.Context, t *testing.T, c *sfutest.Client, what string, pred func(signaling.Message) bool) signaling.Message {
 	t.Helper()
 	m, err := c.WaitFor(ctx, pred)
 	if err != nil {
@@ -140,17 +141,17 @@ func TestMediaBothWays(t *testing.T) {
 func testMediaBothWays(t *testing.T, mod func(*sfu.Config)) {
 	e := newEnv(t, mod)
 	ctx := testCtx(t, 30*time.Second)
-	e.grant("clerk", "r1", "p-clerk", sfu.RoleClerk)
-	e.grant("cit", "r1", "p-cit", sfu.RoleCitizen)
+	e.grant("clerk", "r1", "p-clerk", signaling.RoleClerk)
+	e.grant("cit", "r1", "p-cit", signaling.RoleCitizen)
 
 	clerk := e.dial(ctx, "clerk", true)
-	mustWait(ctx, t, clerk, "clerk admitted", isType(sfu.TypeAdmitted))
+	mustWait(ctx, t, clerk, "clerk admitted", isType(signaling.TypeAdmitted))
 	cit := e.dial(ctx, "cit", true)
 	mustWait(ctx, t, clerk, "citizen in waiting list", waitingHas("p-cit"))
-	if err := clerk.Send(sfu.Admit{ParticipantID: "p-cit"}); err != nil {
+	if err := clerk.Send(signaling.Admit{ParticipantID: "p-cit"}); err != nil {
 		t.Fatal(err)
 	}
-	mustWait(ctx, t, cit, "citizen admitted", isType(sfu.TypeAdmitted))
+	mustWait(ctx, t, cit, "citizen admitted", isType(signaling.TypeAdmitted))
 
 	for _, c := range []struct {
 		name string

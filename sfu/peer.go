@@ -7,6 +7,8 @@ import (
 	"sync"
 
 	"github.com/pion/webrtc/v4"
+
+	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
 
 type peerEventKind int
@@ -163,7 +165,7 @@ func (p *peer) handle(ev peerEvent) {
 			p.log.Debug("add ICE candidate", "err", err)
 		}
 	case evLocalCandidate:
-		p.ss.conn.send(Candidate{Candidate: ev.cand})
+		p.ss.conn.send(signaling.Candidate{Candidate: ev.cand})
 	case evConnected:
 		for t := range p.senders {
 			t.requestKeyframe()
@@ -178,7 +180,7 @@ func (p *peer) fail(what string, err error) {
 	default:
 	}
 	p.log.Warn("negotiation failed", "step", what, "err", err)
-	p.ss.conn.send(Error{Code: CodeNegotiation, Message: what})
+	p.ss.conn.send(signaling.Error{Code: signaling.CodeNegotiation, Message: what})
 }
 
 func (p *peer) onOffer(ev peerEvent) {
@@ -191,7 +193,7 @@ func (p *peer) onOffer(ev peerEvent) {
 	if publishesTooMuch(ev.sdp) {
 		// Refused whole, before Pion sets up a receiver for any of it; the
 		// connection and the tracks already published stay.
-		p.ss.conn.send(Error{Code: CodeTooManyTracks, Message: tooManyTracks, Ref: TypeOffer})
+		p.ss.conn.send(signaling.Error{Code: signaling.CodeTooManyTracks, Message: tooManyTracks, Ref: signaling.TypeOffer})
 		return
 	}
 	p.mu.Lock()
@@ -214,19 +216,19 @@ func (p *peer) onOffer(ev peerEvent) {
 		p.fail("set local answer", err)
 		return
 	}
-	p.ss.conn.send(Answer{SDP: answer.SDP})
+	p.ss.conn.send(signaling.Answer{SDP: answer.SDP})
 	p.sync()
 }
 
 func (p *peer) onAnswer(sdp string) {
 	if p.pc.SignalingState() != webrtc.SignalingStateHaveLocalOffer {
-		p.ss.conn.send(Error{Code: CodeNegotiation, Message: "no offer outstanding", Ref: TypeAnswer})
+		p.ss.conn.send(signaling.Error{Code: signaling.CodeNegotiation, Message: "no offer outstanding", Ref: signaling.TypeAnswer})
 		return
 	}
 	if publishesTooMuch(sdp) {
 		// An answer cannot be refused and the offer kept: like a bad
 		// answer, this ends the connection and the client starts anew.
-		p.ss.conn.send(Error{Code: CodeTooManyTracks, Message: tooManyTracks, Ref: TypeAnswer})
+		p.ss.conn.send(signaling.Error{Code: signaling.CodeTooManyTracks, Message: tooManyTracks, Ref: signaling.TypeAnswer})
 		p.ss.conn.close()
 		return
 	}
@@ -293,7 +295,7 @@ func (p *peer) sync() {
 		p.fail("set local offer", err)
 		return
 	}
-	p.ss.conn.send(Offer{SDP: offer.SDP})
+	p.ss.conn.send(signaling.Offer{SDP: offer.SDP})
 }
 
 // onTrack publishes a track the participant sends us.

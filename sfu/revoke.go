@@ -5,13 +5,6 @@ import (
 	"encoding/hex"
 )
 
-// Reasons sent in removed messages when a credential was revoked.
-const (
-	// ReasonSessionEnded: the login or room session behind the connection
-	// ended (logout, deactivation, a newer room session took its place).
-	ReasonSessionEnded = "session_ended"
-)
-
 // EndSession disconnects, in every room, the connections whose grant
 // carried this SessionKey, forgets their admission and revokes their
 // TURN credentials. The server calls it when the credential behind a key

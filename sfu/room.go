@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
 
 // room is one appointment. All fields are guarded by mu; messages are sent
@@ -33,7 +35,7 @@ type member struct {
 	id, name   string
 	key        string // Grant.SessionKey of the connection
 	second     bool   // waits while another device of the participant is or was admitted
-	role       Role
+	role       signaling.Role
 	sess       *session // nil while within the reconnect grace
 	since      time.Time
 	grace      *time.Timer
@@ -45,7 +47,7 @@ func newRoom(s *SFU, id string, notAfter time.Time) *room {
 	r := &room{s: s, id: id, members: map[string]*member{}, seconds: map[string]*member{}, admitted: map[string]string{},
 		tracks: map[*upTrack]struct{}{}, notAfter: notAfter}
 	r.endTimer = time.AfterFunc(time.Until(notAfter), func() {
-		s.CloseRoom(id, ReasonAppointmentEnded)
+		s.CloseRoom(id, signaling.ReasonAppointmentEnded)
 	})
 	return r
 }
@@ -96,7 +98,7 @@ func (r *room) join(ss *session) error {
 	m := r.members[g.ParticipantID]
 	key, hasAdmission := r.admitted[g.ParticipantID]
 	mine := hasAdmission && key == g.SessionKey
-	if g.Role != RoleClerk {
+	if g.Role != signaling.RoleClerk {
 		switch {
 		case m != nil && m.key == g.SessionKey: // the seat's device again
 		case m != nil && mine: // the admitted device is back while another one waits in its seat
@@ -123,27 +125,27 @@ func (r *room) join(ss *session) error {
 		r.members[m.id] = m
 		evs = append(evs, r.event(EventJoined, m, now))
 	}
-	if g.Role == RoleClerk && !r.admittedLocked(m) {
+	if g.Role == signaling.RoleClerk && !r.admittedLocked(m) {
 		_, before := r.admitted[m.id]
 		r.admitted[m.id] = m.key
 		if !before {
 			evs = append(evs, r.event(EventAdmitted, m, now))
 		}
 	}
-	status := StatusWaiting
+	status := signaling.StatusWaiting
 	if r.admittedLocked(m) {
-		status = StatusAdmitted
+		status = signaling.StatusAdmitted
 	}
-	ss.conn.send(Joined{ParticipantID: m.id, Role: m.role, Status: status, NotAfter: r.notAfter})
-	if status == StatusAdmitted {
-		ss.conn.send(Admitted{ICEServers: r.s.iceServers(turnIdentity(m.id, m.key), r.notAfter)})
+	ss.conn.send(signaling.Joined{ParticipantID: m.id, Role: m.role, Status: status, NotAfter: r.notAfter})
+	if status == signaling.StatusAdmitted {
+		ss.conn.send(signaling.Admitted{ICEServers: r.s.iceServers(turnIdentity(m.id, m.key), r.notAfter)})
 	}
 	r.announceLocked()
 	evs = append(evs, r.callStateLocked(now)...)
 	r.mu.Unlock()
 
 	if replaced != nil {
-		cut(replaced, Error{Code: CodeReplaced, Message: "joined from another connection"})
+		cut(replaced, signaling.Error{Code: signaling.CodeReplaced, Message: "joined from another connection"})
 	}
 	r.s.emit(evs)
 	ss.log.Info("joined", "status", status)
@@ -166,14 +168,14 @@ func (r *room) joinSecondLocked(ss *session, seat *member, now time.Time) error 
 	} else {
 		r.seconds[m.id] = m
 	}
-	ss.conn.send(Joined{ParticipantID: m.id, Role: m.role, Status: StatusWaiting, NotAfter: r.notAfter})
+	ss.conn.send(signaling.Joined{ParticipantID: m.id, Role: m.role, Status: signaling.StatusWaiting, NotAfter: r.notAfter})
 	r.announceLocked()
 	r.mu.Unlock()
 	if old != nil {
-		cut(old.sess, Error{Code: CodeReplaced, Message: "joined from another connection"})
+		cut(old.sess, signaling.Error{Code: signaling.CodeReplaced, Message: "joined from another connection"})
 	}
 	r.s.emit([]Event{r.event(EventJoined, m, now)})
-	ss.log.Info("joined", "status", StatusWaiting, "second_device", true)
+	ss.log.Info("joined", "status", signaling.StatusWaiting, "second_device", true)
 	return nil
 }
 
@@ -187,7 +189,7 @@ func (r *room) unseatLocked(m *member) {
 	delete(r.members, m.id)
 	if m.sess != nil {
 		if old := r.seconds[m.id]; old != nil && old.sess != nil {
-			go cut(old.sess, Error{Code: CodeReplaced, Message: "joined from another connection"})
+			go cut(old.sess, signaling.Error{Code: signaling.CodeReplaced, Message: "joined from another connection"})
 		}
 		m.second = true
 		r.seconds[m.id] = m
@@ -195,7 +197,7 @@ func (r *room) unseatLocked(m *member) {
 }
 
 // cut ends a session's connection after telling it why.
-func cut(ss *session, last Message) {
+func cut(ss *session, last signaling.Message) {
 	ss.conn.send(last)
 	ss.conn.close()
 	ss.closePeer()
@@ -282,12 +284,12 @@ func (r *room) admit(by *session, pid string) error {
 	r.admitted[pid] = m.key
 	ev := r.event(EventAdmitted, m, now)
 	ev.ByParticipant = by.id()
-	m.sess.conn.send(Admitted{ICEServers: r.s.iceServers(turnIdentity(pid, m.key), r.notAfter)})
+	m.sess.conn.send(signaling.Admitted{ICEServers: r.s.iceServers(turnIdentity(pid, m.key), r.notAfter)})
 	r.announceLocked()
 	evs := append([]Event{ev}, r.callStateLocked(now)...)
 	r.mu.Unlock()
 	if replaced != nil {
-		cut(replaced, Error{Code: CodeReplaced, Message: "another device was admitted"})
+		cut(replaced, signaling.Error{Code: signaling.CodeReplaced, Message: "another device was admitted"})
 	}
 	r.s.emit(evs)
 	return nil
@@ -317,7 +319,7 @@ func (r *room) remove(by *session, pid string, secondDevice bool) error {
 		r.mu.Unlock()
 		return ErrNoSuchPeer
 	}
-	if m != nil && m.role == RoleClerk {
+	if m != nil && m.role == signaling.RoleClerk {
 		r.mu.Unlock()
 		return ErrForbidden
 	}
@@ -328,7 +330,7 @@ func (r *room) remove(by *session, pid string, secondDevice bool) error {
 			continue
 		}
 		ev := r.event(EventRemoved, x, now)
-		ev.ByParticipant, ev.Reason = by.id(), ReasonRemovedByClerk
+		ev.ByParticipant, ev.Reason = by.id(), signaling.ReasonRemovedByClerk
 		evs = append(evs, ev)
 		if x.sess != nil {
 			targets = append(targets, x.sess)
@@ -347,7 +349,7 @@ func (r *room) remove(by *session, pid string, secondDevice bool) error {
 	evs = append(evs, r.callStateLocked(now)...)
 	r.mu.Unlock()
 	for _, ss := range targets {
-		cut(ss, Removed{Reason: ReasonRemovedByClerk})
+		cut(ss, signaling.Removed{Reason: signaling.ReasonRemovedByClerk})
 	}
 	r.s.emit(evs)
 	return nil
@@ -390,7 +392,7 @@ func (r *room) end(match func(*member) bool, reason string) {
 	r.s.revokeTURN(revoked...)
 	r.mu.Unlock()
 	for _, ss := range targets {
-		cut(ss, Removed{Reason: reason})
+		cut(ss, signaling.Removed{Reason: reason})
 	}
 	r.s.emit(evs)
 }
@@ -429,7 +431,7 @@ func (r *room) close(reason string) {
 	ev.Reason = reason
 	evs = append(evs, ev)
 	for _, ss := range sessions {
-		ss.conn.send(RoomClosed{Reason: reason})
+		ss.conn.send(signaling.RoomClosed{Reason: reason})
 	}
 	r.mu.Unlock()
 	for _, ss := range sessions {
@@ -465,9 +467,9 @@ func (r *room) currentLocked(ss *session) bool {
 
 func (r *room) chat(from *session, text string) error {
 	if len(text) > r.s.cfg.MaxChatLength {
-		return fmt.Errorf("%w: chat message too long", ErrMalformed)
+		return fmt.Errorf("%w: chat message too long", signaling.ErrMalformed)
 	}
-	msg := Chat{Text: text, From: from.id(), SentAt: time.Now().UTC()}
+	msg := signaling.Chat{Text: text, From: from.id(), SentAt: time.Now().UTC()}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if !r.currentLocked(from) {
@@ -487,7 +489,7 @@ func (r *room) mute(from *session, audio, video bool) error {
 	}
 	m := r.members[from.id()]
 	m.audioMuted, m.videoMuted = audio, video
-	msg := Mute{ParticipantID: m.id, Audio: audio, Video: video}
+	msg := signaling.Mute{ParticipantID: m.id, Audio: audio, Video: video}
 	for _, ss := range r.admittedSessionsLocked() {
 		if ss != from {
 			ss.conn.send(msg)
@@ -533,25 +535,25 @@ func (r *room) waitingLocked() []*member {
 // announceLocked sends the roster to admitted participants and the waiting
 // list to clerks, then brings every peer's forwarding up to date.
 func (r *room) announceLocked() {
-	roster := Participants{Participants: []ParticipantEntry{}}
+	roster := signaling.Participants{Participants: []signaling.ParticipantEntry{}}
 	for _, m := range r.members {
 		if r.admittedLocked(m) {
-			roster.Participants = append(roster.Participants, ParticipantEntry{
+			roster.Participants = append(roster.Participants, signaling.ParticipantEntry{
 				ParticipantID: m.id, DisplayName: m.name, Role: m.role,
 				Connected: m.sess != nil, AudioMuted: m.audioMuted, VideoMuted: m.videoMuted,
 			})
 		}
 	}
-	slices.SortFunc(roster.Participants, func(a, b ParticipantEntry) int {
+	slices.SortFunc(roster.Participants, func(a, b signaling.ParticipantEntry) int {
 		return strings.Compare(a.ParticipantID, b.ParticipantID)
 	})
-	wl := WaitingList{Waiting: []WaitingEntry{}}
+	wl := signaling.WaitingList{Waiting: []signaling.WaitingEntry{}}
 	for _, m := range r.waitingLocked() {
-		wl.Waiting = append(wl.Waiting, WaitingEntry{ParticipantID: m.id, DisplayName: m.name, Role: m.role, Since: m.since.UTC(), SecondDevice: m.second})
+		wl.Waiting = append(wl.Waiting, signaling.WaitingEntry{ParticipantID: m.id, DisplayName: m.name, Role: m.role, Since: m.since.UTC(), SecondDevice: m.second})
 	}
 	for _, ss := range r.admittedSessionsLocked() {
 		ss.conn.send(roster)
-		if ss.g.Role == RoleClerk {
+		if ss.g.Role == signaling.RoleClerk {
 			ss.conn.send(wl)
 		}
 	}

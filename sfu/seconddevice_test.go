@@ -5,18 +5,19 @@ import (
 	"time"
 
 	"github.com/sprechstunde/sprechstunde/sfu"
+	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
 
 // grantKey registers a credential for pid whose connections carry key.
-func (e *env) grantKey(cred, room, pid string, role sfu.Role, key string, admitted bool) {
+func (e *env) grantKey(cred, room, pid string, role signaling.Role, key string, admitted bool) {
 	now := time.Now()
 	e.auth.Add(cred, sfu.Grant{RoomID: room, ParticipantID: pid, Role: role, DisplayName: "Name of " + pid,
 		NotBefore: now.Add(-time.Minute), NotAfter: now.Add(time.Hour), SessionKey: key, Admitted: admitted})
 }
 
-func secondDeviceWaiting(pid string) func(sfu.Message) bool {
-	return func(m sfu.Message) bool {
-		w, ok := m.(*sfu.WaitingList)
+func secondDeviceWaiting(pid string) func(signaling.Message) bool {
+	return func(m signaling.Message) bool {
+		w, ok := m.(*signaling.WaitingList)
 		if !ok {
 			return false
 		}
@@ -38,11 +39,11 @@ func TestSecondDeviceWaitsForClerk(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx := testCtx(t, 40*time.Second)
 	clerk, cit := admittedPair(ctx, t, e, nil)
-	e.grantKey("elsewhere", "r", "p-cit", sfu.RoleCitizen, "other-session", false)
+	e.grantKey("elsewhere", "r", "p-cit", signaling.RoleCitizen, "other-session", false)
 
 	other := e.dial(ctx, "elsewhere", false)
-	j := mustWait(ctx, t, other, "joined", isType(sfu.TypeJoined)).(*sfu.Joined)
-	if j.Status != sfu.StatusWaiting {
+	j := mustWait(ctx, t, other, "joined", isType(signaling.TypeJoined)).(*signaling.Joined)
+	if j.Status != signaling.StatusWaiting {
 		t.Fatalf("second device status = %q, want waiting", j.Status)
 	}
 	mustWait(ctx, t, clerk, "second device in the waiting list", secondDeviceWaiting("p-cit"))
@@ -54,36 +55,36 @@ func TestSecondDeviceWaitsForClerk(t *testing.T) {
 	}
 
 	// Turned away: only the second device goes.
-	if err := clerk.Send(sfu.Remove{ParticipantID: "p-cit", SecondDevice: true}); err != nil {
+	if err := clerk.Send(signaling.Remove{ParticipantID: "p-cit", SecondDevice: true}); err != nil {
 		t.Fatal(err)
 	}
-	mustWait(ctx, t, other, "removed", isType(sfu.TypeRemoved))
+	mustWait(ctx, t, other, "removed", isType(signaling.TypeRemoved))
 	<-other.Done()
 	before := cit.Video.Packets.Load()
 	waitFor(ctx, t, "media still flowing to the first device", func() bool { return cit.Video.Packets.Load() > before+10 })
 	for _, m := range cit.Messages() {
-		if er, ok := m.(*sfu.Error); ok {
+		if er, ok := m.(*signaling.Error); ok {
 			t.Fatalf("first device got %s", er.Code)
 		}
 	}
 
 	// Admitted: the new device takes the seat, the old one is told why.
 	again := e.dial(ctx, "elsewhere", true)
-	mustWait(ctx, t, again, "joined", isType(sfu.TypeJoined))
+	mustWait(ctx, t, again, "joined", isType(signaling.TypeJoined))
 	mustWait(ctx, t, clerk, "second device waiting again", secondDeviceWaiting("p-cit"))
-	if err := clerk.Send(sfu.Admit{ParticipantID: "p-cit"}); err != nil {
+	if err := clerk.Send(signaling.Admit{ParticipantID: "p-cit"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := cit.WaitError(ctx, sfu.CodeReplaced); err != nil {
+	if err := cit.WaitError(ctx, signaling.CodeReplaced); err != nil {
 		t.Fatal(err)
 	}
-	mustWait(ctx, t, again, "admitted", isType(sfu.TypeAdmitted))
+	mustWait(ctx, t, again, "admitted", isType(signaling.TypeAdmitted))
 	waitFor(ctx, t, "media on the admitted device", func() bool { return again.Video.Keyframes.Load() > 0 })
 
 	// The old device's key no longer holds the admission: it would wait.
 	back := e.dial(ctx, "cit", false)
-	j = mustWait(ctx, t, back, "joined", isType(sfu.TypeJoined)).(*sfu.Joined)
-	if j.Status != sfu.StatusWaiting {
+	j = mustWait(ctx, t, back, "joined", isType(signaling.TypeJoined)).(*signaling.Joined)
+	if j.Status != signaling.StatusWaiting {
 		t.Errorf("old device came back as %q, want waiting", j.Status)
 	}
 	admitted := 0
@@ -106,16 +107,16 @@ func TestSecondDeviceWaitsForClerk(t *testing.T) {
 func TestRememberedAdmission(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx := testCtx(t, 30*time.Second)
-	e.grantKey("known", "r", "p-cit", sfu.RoleCitizen, "k1", true)
-	e.grantKey("stranger", "r", "p-cit", sfu.RoleCitizen, "k2", false)
+	e.grantKey("known", "r", "p-cit", signaling.RoleCitizen, "k1", true)
+	e.grantKey("stranger", "r", "p-cit", signaling.RoleCitizen, "k2", false)
 	stranger := e.dial(ctx, "stranger", false)
-	j := mustWait(ctx, t, stranger, "joined", isType(sfu.TypeJoined)).(*sfu.Joined)
-	if j.Status != sfu.StatusWaiting {
+	j := mustWait(ctx, t, stranger, "joined", isType(signaling.TypeJoined)).(*signaling.Joined)
+	if j.Status != signaling.StatusWaiting {
 		t.Fatalf("stranger status = %q, want waiting", j.Status)
 	}
 	known := e.dial(ctx, "known", false)
-	j = mustWait(ctx, t, known, "joined", isType(sfu.TypeJoined)).(*sfu.Joined)
-	if j.Status != sfu.StatusAdmitted {
+	j = mustWait(ctx, t, known, "joined", isType(signaling.TypeJoined)).(*signaling.Joined)
+	if j.Status != signaling.StatusAdmitted {
 		t.Fatalf("remembered device status = %q, want admitted", j.Status)
 	}
 	if w := e.s.Waiting("r"); len(w) != 1 || !w[0].SecondDevice {
@@ -123,13 +124,13 @@ func TestRememberedAdmission(t *testing.T) {
 	}
 
 	// Turning the stranger away keeps the remembered device's seat.
-	e.grant("clerk", "r", "p-clerk", sfu.RoleClerk)
+	e.grant("clerk", "r", "p-clerk", signaling.RoleClerk)
 	clerk := e.dial(ctx, "clerk", false)
 	mustWait(ctx, t, clerk, "second device in the waiting list", secondDeviceWaiting("p-cit"))
-	if err := clerk.Send(sfu.Remove{ParticipantID: "p-cit", SecondDevice: true}); err != nil {
+	if err := clerk.Send(signaling.Remove{ParticipantID: "p-cit", SecondDevice: true}); err != nil {
 		t.Fatal(err)
 	}
-	mustWait(ctx, t, stranger, "removed", isType(sfu.TypeRemoved))
+	mustWait(ctx, t, stranger, "removed", isType(signaling.TypeRemoved))
 	<-stranger.Done()
 	if st := e.s.Stats(); st.Admitted != 2 || st.Waiting != 0 {
 		t.Errorf("Stats = %+v, want clerk and remembered device admitted", st)
@@ -141,17 +142,17 @@ func TestRememberedAdmission(t *testing.T) {
 func TestEndSessionCutsConnection(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx := testCtx(t, 30*time.Second)
-	e.grantKey("clerk", "r", "p-clerk", sfu.RoleClerk, "login-1", false)
-	e.grant("cit", "r", "p-cit", sfu.RoleCitizen)
+	e.grantKey("clerk", "r", "p-clerk", signaling.RoleClerk, "login-1", false)
+	e.grant("cit", "r", "p-cit", signaling.RoleCitizen)
 	clerk := e.dial(ctx, "clerk", false)
-	mustWait(ctx, t, clerk, "clerk admitted", isType(sfu.TypeAdmitted))
+	mustWait(ctx, t, clerk, "clerk admitted", isType(signaling.TypeAdmitted))
 	cit := e.dial(ctx, "cit", false)
 	mustWait(ctx, t, clerk, "citizen waiting", waitingHas("p-cit"))
 
-	e.s.EndSession("login-2", sfu.ReasonSessionEnded) // another login: nothing happens
-	e.s.EndSession("login-1", sfu.ReasonSessionEnded)
-	m := mustWait(ctx, t, clerk, "removed", isType(sfu.TypeRemoved)).(*sfu.Removed)
-	if m.Reason != sfu.ReasonSessionEnded {
+	e.s.EndSession("login-2", signaling.ReasonSessionEnded) // another login: nothing happens
+	e.s.EndSession("login-1", signaling.ReasonSessionEnded)
+	m := mustWait(ctx, t, clerk, "removed", isType(signaling.TypeRemoved)).(*signaling.Removed)
+	if m.Reason != signaling.ReasonSessionEnded {
 		t.Errorf("reason = %q", m.Reason)
 	}
 	select {
@@ -159,12 +160,12 @@ func TestEndSessionCutsConnection(t *testing.T) {
 	case <-ctx.Done():
 		t.Fatal("clerk connection still open")
 	}
-	_ = clerk.Send(sfu.Admit{ParticipantID: "p-cit"})
+	_ = clerk.Send(signaling.Admit{ParticipantID: "p-cit"})
 	if st := e.s.Stats(); st.Admitted != 0 || st.Waiting != 1 {
 		t.Errorf("Stats = %+v, want no one admitted and the citizen still waiting", st)
 	}
 	for _, msg := range cit.Messages() {
-		if msg.MessageType() == sfu.TypeAdmitted {
+		if msg.MessageType() == signaling.TypeAdmitted {
 			t.Fatal("citizen admitted after the clerk's login ended")
 		}
 	}
@@ -176,9 +177,9 @@ func TestEndSessionCutsConnection(t *testing.T) {
 func TestTURNEndsWithTheDevice(t *testing.T) {
 	e := newEnv(t, func(c *sfu.Config) { c.TURN.Enabled = true })
 	ctx := testCtx(t, 30*time.Second)
-	e.grantKey("clerk", "r", "p-clerk", sfu.RoleClerk, "login", false)
-	e.grantKey("first", "r", "p-cit", sfu.RoleCitizen, "k1", true)
-	e.grantKey("second", "r", "p-cit", sfu.RoleCitizen, "k2", false)
+	e.grantKey("clerk", "r", "p-clerk", signaling.RoleClerk, "login", false)
+	e.grantKey("first", "r", "p-cit", signaling.RoleCitizen, "k1", true)
+	e.grantKey("second", "r", "p-cit", signaling.RoleCitizen, "k2", false)
 	clerk := e.dial(ctx, "clerk", false)
 	clerkTURN := turnOf(ctx, t, clerk)
 	first := e.dial(ctx, "first", false)
@@ -190,11 +191,11 @@ func TestTURNEndsWithTheDevice(t *testing.T) {
 
 	second := e.dial(ctx, "second", false)
 	mustWait(ctx, t, clerk, "second device waiting", secondDeviceWaiting("p-cit"))
-	if err := clerk.Send(sfu.Admit{ParticipantID: "p-cit"}); err != nil {
+	if err := clerk.Send(signaling.Admit{ParticipantID: "p-cit"}); err != nil {
 		t.Fatal(err)
 	}
 	secondTURN := turnOf(ctx, t, second)
-	if err := first.WaitError(ctx, sfu.CodeReplaced); err != nil {
+	if err := first.WaitError(ctx, signaling.CodeReplaced); err != nil {
 		t.Fatal(err)
 	}
 	if err := allocate(t, port, firstTURN); err == nil {
@@ -204,7 +205,7 @@ func TestTURNEndsWithTheDevice(t *testing.T) {
 		t.Errorf("the admitted device's credentials refused: %v", err)
 	}
 
-	e.s.EndSession("login", sfu.ReasonSessionEnded)
+	e.s.EndSession("login", signaling.ReasonSessionEnded)
 	<-clerk.Done()
 	if err := allocate(t, port, clerkTURN); err == nil {
 		t.Error("an ended login's credentials still allocate")

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
 
 // session is one signaling connection of one participant.
@@ -43,11 +45,11 @@ func (ss *session) readLoop(c Conn) {
 		_ = c.SetReadDeadline(time.Now().Add(live))
 		if !ss.rl.allow(time.Now()) {
 			if ss.rl.firstDrop() {
-				ss.conn.send(Error{Code: CodeRateLimited, Message: "too many messages"})
+				ss.conn.send(signaling.Error{Code: signaling.CodeRateLimited, Message: "too many messages"})
 			}
 			continue
 		}
-		m, typ, err := Decode(data)
+		m, typ, err := signaling.Decode(data)
 		if err != nil {
 			ss.conn.send(decodeError(err, typ))
 			continue
@@ -59,44 +61,44 @@ func (ss *session) readLoop(c Conn) {
 }
 
 // handle acts on one decoded message; false ends the session.
-func (ss *session) handle(m Message) bool {
+func (ss *session) handle(m signaling.Message) bool {
 	var err error
 	switch v := m.(type) {
-	case *Offer:
+	case *signaling.Offer:
 		err = ss.onOffer(v)
-	case *Answer:
+	case *signaling.Answer:
 		err = ss.post(peerEvent{kind: evAnswer, sdp: v.SDP})
-	case *Candidate:
+	case *signaling.Candidate:
 		err = ss.post(peerEvent{kind: evCandidate, cand: v.Candidate})
-	case *Admit:
+	case *signaling.Admit:
 		if err = ss.requireClerk(); err == nil {
 			err = ss.room.admit(ss, v.ParticipantID)
 		}
-	case *Remove:
+	case *signaling.Remove:
 		if err = ss.requireClerk(); err == nil {
 			err = ss.room.remove(ss, v.ParticipantID, v.SecondDevice)
 		}
-	case *CloseRoom:
+	case *signaling.CloseRoom:
 		if err = ss.requireClerk(); err == nil {
-			ss.s.CloseRoom(ss.g.RoomID, ReasonClosedByClerk)
+			ss.s.CloseRoom(ss.g.RoomID, signaling.ReasonClosedByClerk)
 		}
-	case *Chat:
+	case *signaling.Chat:
 		err = ss.room.chat(ss, v.Text)
-	case *Mute:
+	case *signaling.Mute:
 		err = ss.room.mute(ss, v.Audio, v.Video)
-	case *ICEServers:
+	case *signaling.ICEServers:
 		if !ss.room.isAdmitted(ss) {
 			err = ErrNotAdmitted
 		} else {
-			ss.conn.send(ICEServers{ICEServers: ss.s.iceServers(turnIdentity(ss.id(), ss.g.SessionKey), ss.g.NotAfter)})
+			ss.conn.send(signaling.ICEServers{ICEServers: ss.s.iceServers(turnIdentity(ss.id(), ss.g.SessionKey), ss.g.NotAfter)})
 		}
-	case *Leave:
+	case *signaling.Leave:
 		ss.leaving.Store(true)
 		return false
-	case *Join:
+	case *signaling.Join:
 		err = ErrForbidden
 	default:
-		ss.conn.send(Error{Code: CodeUnknownType, Message: "not a client message", Ref: m.MessageType()})
+		ss.conn.send(signaling.Error{Code: signaling.CodeUnknownType, Message: "not a client message", Ref: m.MessageType()})
 		return true
 	}
 	if err != nil {
@@ -105,32 +107,32 @@ func (ss *session) handle(m Message) bool {
 	return true
 }
 
-func requestError(err error, ref string) Error {
-	code := CodeInternal
+func requestError(err error, ref string) signaling.Error {
+	code := signaling.CodeInternal
 	switch {
 	case errors.Is(err, ErrNotAdmitted):
-		code = CodeNotAdmitted
+		code = signaling.CodeNotAdmitted
 	case errors.Is(err, ErrForbidden):
-		code = CodeForbidden
+		code = signaling.CodeForbidden
 	case errors.Is(err, ErrNoSuchPeer):
-		code = CodeNotFound
-	case errors.Is(err, ErrMalformed):
-		code = CodeMalformed
+		code = signaling.CodeNotFound
+	case errors.Is(err, signaling.ErrMalformed):
+		code = signaling.CodeMalformed
 	case errors.Is(err, ErrClosed):
-		code = CodeExpired
+		code = signaling.CodeExpired
 	}
-	return Error{Code: code, Ref: ref}
+	return signaling.Error{Code: code, Ref: ref}
 }
 
 func (ss *session) requireClerk() error {
-	if ss.g.Role != RoleClerk {
+	if ss.g.Role != signaling.RoleClerk {
 		return ErrForbidden
 	}
 	return nil
 }
 
 // onOffer creates the PeerConnection on the first offer after admission.
-func (ss *session) onOffer(o *Offer) error {
+func (ss *session) onOffer(o *signaling.Offer) error {
 	if !ss.room.isAdmitted(ss) {
 		return ErrNotAdmitted
 	}

@@ -8,15 +8,16 @@ import (
 
 	"github.com/sprechstunde/sprechstunde/sfu"
 	"github.com/sprechstunde/sprechstunde/sfu/sfutest"
+	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
 
 // admittedPair sets up a clerk and an admitted citizen with media flowing.
 func admittedPair(ctx context.Context, t *testing.T, e *env, citCfg func(*sfutest.ClientConfig)) (clerk, cit *sfutest.Client) {
 	t.Helper()
-	e.grant("clerk", "r", "p-clerk", sfu.RoleClerk)
-	e.grant("cit", "r", "p-cit", sfu.RoleCitizen)
+	e.grant("clerk", "r", "p-clerk", signaling.RoleClerk)
+	e.grant("cit", "r", "p-cit", signaling.RoleCitizen)
 	clerk = e.dial(ctx, "clerk", true)
-	mustWait(ctx, t, clerk, "clerk admitted", isType(sfu.TypeAdmitted))
+	mustWait(ctx, t, clerk, "clerk admitted", isType(signaling.TypeAdmitted))
 	cc := sfutest.ClientConfig{URL: e.url, Credential: "cit", Publish: true}
 	if citCfg != nil {
 		citCfg(&cc)
@@ -27,10 +28,10 @@ func admittedPair(ctx context.Context, t *testing.T, e *env, citCfg func(*sfutes
 	}
 	t.Cleanup(cit.Close)
 	mustWait(ctx, t, clerk, "citizen waiting", waitingHas("p-cit"))
-	if err := clerk.Send(sfu.Admit{ParticipantID: "p-cit"}); err != nil {
+	if err := clerk.Send(signaling.Admit{ParticipantID: "p-cit"}); err != nil {
 		t.Fatal(err)
 	}
-	mustWait(ctx, t, cit, "citizen admitted", isType(sfu.TypeAdmitted))
+	mustWait(ctx, t, cit, "citizen admitted", isType(signaling.TypeAdmitted))
 	waitFor(ctx, t, "media both ways", func() bool {
 		return cit.Video.Keyframes.Load() > 0 && clerk.Video.Keyframes.Load() > 0 &&
 			cit.Audio.Packets.Load() > 0 && clerk.Audio.Packets.Load() > 0
@@ -47,8 +48,8 @@ func TestReconnectWithoutReadmission(t *testing.T) {
 	cit.Drop()
 
 	back := e.dial(ctx, "cit", true)
-	j := mustWait(ctx, t, back, "joined", isType(sfu.TypeJoined)).(*sfu.Joined)
-	if j.Status != sfu.StatusAdmitted {
+	j := mustWait(ctx, t, back, "joined", isType(signaling.TypeJoined)).(*signaling.Joined)
+	if j.Status != signaling.StatusAdmitted {
 		t.Fatalf("reconnect status = %q, want admitted", j.Status)
 	}
 	before := clerk.Video.Keyframes.Load()
@@ -77,10 +78,10 @@ func TestSecondConnectionReplacesFirst(t *testing.T) {
 	ctx := testCtx(t, 30*time.Second)
 	_, cit := admittedPair(ctx, t, e, nil)
 	second := e.dial(ctx, "cit", true)
-	if err := cit.WaitError(ctx, sfu.CodeReplaced); err != nil {
+	if err := cit.WaitError(ctx, signaling.CodeReplaced); err != nil {
 		t.Fatal(err)
 	}
-	mustWait(ctx, t, second, "admitted", isType(sfu.TypeAdmitted))
+	mustWait(ctx, t, second, "admitted", isType(signaling.TypeAdmitted))
 	waitFor(ctx, t, "media on new connection", func() bool { return second.Video.Keyframes.Load() > 0 })
 }
 
@@ -99,7 +100,7 @@ func TestRelayOnlyThroughTURN(t *testing.T) {
 	if got := clerk.SelectedCandidateType(); got != "host" {
 		t.Errorf("clerk selected candidate type %q, want host", got)
 	}
-	adm := mustWait(ctx, t, cit, "admitted", isType(sfu.TypeAdmitted)).(*sfu.Admitted)
+	adm := mustWait(ctx, t, cit, "admitted", isType(signaling.TypeAdmitted)).(*signaling.Admitted)
 	if len(adm.ICEServers) != 1 || !strings.HasPrefix(adm.ICEServers[0].URLs[0], "turn:127.0.0.1:") ||
 		!strings.HasSuffix(adm.ICEServers[0].Username, ":p-cit") {
 		t.Errorf("ICE servers = %+v", adm.ICEServers)
@@ -132,14 +133,14 @@ func TestJoinRefused(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx := testCtx(t, 20*time.Second)
 	now := time.Now()
-	e.auth.Add("early", sfu.Grant{RoomID: "r", ParticipantID: "a", Role: sfu.RoleCitizen, NotBefore: now.Add(time.Hour), NotAfter: now.Add(2 * time.Hour)})
-	e.auth.Add("late", sfu.Grant{RoomID: "r", ParticipantID: "b", Role: sfu.RoleCitizen, NotBefore: now.Add(-2 * time.Hour), NotAfter: now.Add(-time.Hour)})
+	e.auth.Add("early", sfu.Grant{RoomID: "r", ParticipantID: "a", Role: signaling.RoleCitizen, NotBefore: now.Add(time.Hour), NotAfter: now.Add(2 * time.Hour)})
+	e.auth.Add("late", sfu.Grant{RoomID: "r", ParticipantID: "b", Role: signaling.RoleCitizen, NotBefore: now.Add(-2 * time.Hour), NotAfter: now.Add(-time.Hour)})
 	e.auth.Add("norole", sfu.Grant{RoomID: "r", ParticipantID: "c", Role: "admin", NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour)})
 	for _, tc := range []struct{ cred, code string }{
-		{"unknown", sfu.CodeUnauthorized},
-		{"early", sfu.CodeTooEarly},
-		{"late", sfu.CodeExpired},
-		{"norole", sfu.CodeUnauthorized},
+		{"unknown", signaling.CodeUnauthorized},
+		{"early", signaling.CodeTooEarly},
+		{"late", signaling.CodeExpired},
+		{"norole", signaling.CodeUnauthorized},
 	} {
 		t.Run(tc.cred, func(t *testing.T) {
 			c := e.dial(ctx, tc.cred, false)
@@ -152,7 +153,7 @@ func TestJoinRefused(t *testing.T) {
 				t.Fatal("connection not closed after refusal")
 			}
 			for _, m := range c.Messages() {
-				if m.MessageType() == sfu.TypeJoined {
+				if m.MessageType() == signaling.TypeJoined {
 					t.Error("refused client got joined")
 				}
 			}
@@ -168,19 +169,19 @@ func TestRoomClosesAtEndOfAppointment(t *testing.T) {
 	now := time.Now()
 	end := now.Add(2 * time.Second)
 	for _, g := range []sfu.Grant{
-		{RoomID: "r", ParticipantID: "p-clerk", Role: sfu.RoleClerk, NotBefore: now, NotAfter: end},
-		{RoomID: "r", ParticipantID: "p-cit", Role: sfu.RoleCitizen, NotBefore: now, NotAfter: end},
+		{RoomID: "r", ParticipantID: "p-clerk", Role: signaling.RoleClerk, NotBefore: now, NotAfter: end},
+		{RoomID: "r", ParticipantID: "p-cit", Role: signaling.RoleCitizen, NotBefore: now, NotAfter: end},
 	} {
 		e.auth.Add(g.ParticipantID, g)
 	}
 	clerk := e.dial(ctx, "p-clerk", false)
 	cit := e.dial(ctx, "p-cit", false)
 	mustWait(ctx, t, clerk, "waiting", waitingHas("p-cit"))
-	_ = clerk.Send(sfu.Admit{ParticipantID: "p-cit"})
+	_ = clerk.Send(signaling.Admit{ParticipantID: "p-cit"})
 	for name, c := range map[string]*sfutest.Client{"clerk": clerk, "citizen": cit} {
 		t.Run(name, func(t *testing.T) {
-			m := mustWait(ctx, t, c, "room_closed", isType(sfu.TypeRoomClosed)).(*sfu.RoomClosed)
-			if m.Reason != sfu.ReasonAppointmentEnded {
+			m := mustWait(ctx, t, c, "room_closed", isType(signaling.TypeRoomClosed)).(*signaling.RoomClosed)
+			if m.Reason != signaling.ReasonAppointmentEnded {
 				t.Errorf("reason %q", m.Reason)
 			}
 			<-c.Done()
@@ -191,7 +192,7 @@ func TestRoomClosesAtEndOfAppointment(t *testing.T) {
 		t.Fatalf("call_ended = %+v, %v", ev, err)
 	}
 	if _, err := e.rec.WaitFor(ctx, func(ev sfu.Event) bool {
-		return ev.Type == sfu.EventRoomClosed && ev.Reason == sfu.ReasonAppointmentEnded
+		return ev.Type == sfu.EventRoomClosed && ev.Reason == signaling.ReasonAppointmentEnded
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -201,9 +202,9 @@ func TestClerkClosesRoom(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx := testCtx(t, 30*time.Second)
 	clerk, cit := admittedPair(ctx, t, e, nil)
-	_ = clerk.Send(sfu.CloseRoom{})
-	m := mustWait(ctx, t, cit, "room_closed", isType(sfu.TypeRoomClosed)).(*sfu.RoomClosed)
-	if m.Reason != sfu.ReasonClosedByClerk {
+	_ = clerk.Send(signaling.CloseRoom{})
+	m := mustWait(ctx, t, cit, "room_closed", isType(signaling.TypeRoomClosed)).(*signaling.RoomClosed)
+	if m.Reason != signaling.ReasonClosedByClerk {
 		t.Errorf("reason %q", m.Reason)
 	}
 	<-cit.Done()
@@ -213,13 +214,13 @@ func TestClerkClosesRoom(t *testing.T) {
 func TestShutdownTellsClients(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx := testCtx(t, 30*time.Second)
-	e.grant("cit", "r", "p-cit", sfu.RoleCitizen)
+	e.grant("cit", "r", "p-cit", signaling.RoleCitizen)
 	c := e.dial(ctx, "cit", false)
-	mustWait(ctx, t, c, "joined", isType(sfu.TypeJoined))
+	mustWait(ctx, t, c, "joined", isType(signaling.TypeJoined))
 	done := make(chan error, 1)
 	go func() { done <- e.s.Close(ctx) }()
-	m := mustWait(ctx, t, c, "room_closed", isType(sfu.TypeRoomClosed)).(*sfu.RoomClosed)
-	if m.Reason != sfu.ReasonShutdown {
+	m := mustWait(ctx, t, c, "room_closed", isType(signaling.TypeRoomClosed)).(*signaling.RoomClosed)
+	if m.Reason != signaling.ReasonShutdown {
 		t.Errorf("reason %q", m.Reason)
 	}
 	if err := <-done; err != nil {
@@ -232,28 +233,28 @@ func TestChatAndMute(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx := testCtx(t, 30*time.Second)
 	clerk, cit := admittedPair(ctx, t, e, nil)
-	e.grant("guest", "r", "p-guest", sfu.RoleGuest)
+	e.grant("guest", "r", "p-guest", signaling.RoleGuest)
 	guest := e.dial(ctx, "guest", false)
 	mustWait(ctx, t, clerk, "guest waiting", waitingHas("p-guest"))
 
-	_ = cit.Send(sfu.Chat{Text: "Guten Tag"})
+	_ = cit.Send(signaling.Chat{Text: "Guten Tag"})
 	for name, c := range map[string]*sfutest.Client{"clerk": clerk, "citizen": cit} {
-		m := mustWait(ctx, t, c, name+" chat", isType(sfu.TypeChat)).(*sfu.Chat)
+		m := mustWait(ctx, t, c, name+" chat", isType(signaling.TypeChat)).(*signaling.Chat)
 		if m.Text != "Guten Tag" || m.From != "p-cit" || m.SentAt.IsZero() {
 			t.Errorf("%s got %+v", name, m)
 		}
 	}
-	_ = cit.Send(sfu.Mute{Audio: true})
-	m := mustWait(ctx, t, clerk, "mute", isType(sfu.TypeMute)).(*sfu.Mute)
+	_ = cit.Send(signaling.Mute{Audio: true})
+	m := mustWait(ctx, t, clerk, "mute", isType(signaling.TypeMute)).(*signaling.Mute)
 	if m.ParticipantID != "p-cit" || !m.Audio || m.Video {
 		t.Errorf("mute = %+v", m)
 	}
-	_ = cit.Send(sfu.Chat{Text: strings.Repeat("x", 5000)})
-	if err := cit.WaitError(ctx, sfu.CodeMalformed); err != nil {
+	_ = cit.Send(signaling.Chat{Text: strings.Repeat("x", 5000)})
+	if err := cit.WaitError(ctx, signaling.CodeMalformed); err != nil {
 		t.Fatal(err)
 	}
 	for _, m := range guest.Messages() {
-		if m.MessageType() == sfu.TypeChat || m.MessageType() == sfu.TypeMute {
+		if m.MessageType() == signaling.TypeChat || m.MessageType() == signaling.TypeMute {
 			t.Errorf("waiting guest got %s", m.MessageType())
 		}
 	}
@@ -264,17 +265,17 @@ func TestChatAndMute(t *testing.T) {
 func TestH264Forwarded(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx := testCtx(t, 30*time.Second)
-	e.grant("clerk", "r", "p-clerk", sfu.RoleClerk)
-	e.grant("cit", "r", "p-cit", sfu.RoleCitizen)
+	e.grant("clerk", "r", "p-clerk", signaling.RoleClerk)
+	e.grant("cit", "r", "p-cit", signaling.RoleCitizen)
 	clerk := e.dial(ctx, "clerk", true)
-	mustWait(ctx, t, clerk, "clerk admitted", isType(sfu.TypeAdmitted))
+	mustWait(ctx, t, clerk, "clerk admitted", isType(signaling.TypeAdmitted))
 	cit, err := sfutest.Dial(ctx, sfutest.ClientConfig{URL: e.url, Credential: "cit", Publish: true, H264: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(cit.Close)
 	mustWait(ctx, t, clerk, "citizen waiting", waitingHas("p-cit"))
-	_ = clerk.Send(sfu.Admit{ParticipantID: "p-cit"})
+	_ = clerk.Send(signaling.Admit{ParticipantID: "p-cit"})
 	waitFor(ctx, t, "H.264 video at clerk", func() bool {
 		return clerk.RemoteCodecs()["video/H264"] == 1 && clerk.Video.Packets.Load() > 30
 	})
@@ -289,7 +290,7 @@ func TestICERestart(t *testing.T) {
 	answers := func() int {
 		n := 0
 		for _, m := range cit.Messages() {
-			if m.MessageType() == sfu.TypeAnswer {
+			if m.MessageType() == signaling.TypeAnswer {
 				n++
 			}
 		}

@@ -11,14 +11,8 @@ import (
 	"time"
 
 	"github.com/pion/webrtc/v4"
-)
 
-// Reasons sent in room_closed and removed messages and in Observer events.
-const (
-	ReasonAppointmentEnded = "appointment_ended"
-	ReasonClosedByClerk    = "closed_by_clerk"
-	ReasonShutdown         = "shutting_down"
-	ReasonRemovedByClerk   = "removed_by_clerk"
+	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
 
 // SFU forwards media between admitted participants of small rooms.
@@ -138,18 +132,18 @@ func (s *SFU) handshake(ctx context.Context, sc *sigConn, c Conn) *session {
 		}
 		if !rl.allow(time.Now()) {
 			if rl.firstDrop() {
-				sc.send(Error{Code: CodeRateLimited, Message: "too many messages"})
+				sc.send(signaling.Error{Code: signaling.CodeRateLimited, Message: "too many messages"})
 			}
 			continue
 		}
-		m, typ, err := Decode(data)
+		m, typ, err := signaling.Decode(data)
 		if err != nil {
 			sc.send(decodeError(err, typ))
 			continue
 		}
-		j, ok := m.(*Join)
+		j, ok := m.(*signaling.Join)
 		if !ok {
-			sc.send(Error{Code: CodeJoinFirst, Message: "send join first", Ref: typ})
+			sc.send(signaling.Error{Code: signaling.CodeJoinFirst, Message: "send join first", Ref: typ})
 			continue
 		}
 		g, err := s.authorize(ctx, j.Credential, deadline)
@@ -157,21 +151,21 @@ func (s *SFU) handshake(ctx context.Context, sc *sigConn, c Conn) *session {
 			// Only the category: the Authorizer's error text is not ours to log.
 			code := joinErrorCode(err)
 			s.log.Info("join refused", "code", code)
-			sc.send(Error{Code: code, Ref: TypeJoin})
+			sc.send(signaling.Error{Code: code, Ref: signaling.TypeJoin})
 			return nil
 		}
 		r := s.roomFor(g)
 		if r == nil {
-			sc.send(Error{Code: CodeShuttingDown, Ref: TypeJoin})
+			sc.send(signaling.Error{Code: signaling.CodeShuttingDown, Ref: signaling.TypeJoin})
 			return nil
 		}
 		ss := newSession(s, r, g, sc, rl)
 		if err := r.join(ss); err != nil {
-			code := CodeRoomFull
+			code := signaling.CodeRoomFull
 			if errors.Is(err, ErrClosed) {
-				code = CodeExpired
+				code = signaling.CodeExpired
 			}
-			sc.send(Error{Code: code, Ref: TypeJoin})
+			sc.send(signaling.Error{Code: code, Ref: signaling.TypeJoin})
 			return nil
 		}
 		return ss
@@ -201,18 +195,18 @@ func (s *SFU) authorize(ctx context.Context, cred string, deadline time.Time) (G
 func joinErrorCode(err error) string {
 	switch {
 	case errors.Is(err, ErrTooEarly):
-		return CodeTooEarly
+		return signaling.CodeTooEarly
 	case errors.Is(err, ErrExpired):
-		return CodeExpired
+		return signaling.CodeExpired
 	}
-	return CodeUnauthorized
+	return signaling.CodeUnauthorized
 }
 
-func decodeError(err error, typ string) Error {
-	if errors.Is(err, ErrUnknownType) {
-		return Error{Code: CodeUnknownType, Message: "unknown message type", Ref: typ}
+func decodeError(err error, typ string) signaling.Error {
+	if errors.Is(err, signaling.ErrUnknownType) {
+		return signaling.Error{Code: signaling.CodeUnknownType, Message: "unknown message type", Ref: typ}
 	}
-	return Error{Code: CodeMalformed, Message: "malformed message", Ref: typ}
+	return signaling.Error{Code: signaling.CodeMalformed, Message: "malformed message", Ref: typ}
 }
 
 // roomFor returns the grant's room, creating it; nil after Close.
@@ -268,7 +262,7 @@ func (s *SFU) Close(ctx context.Context) error {
 	s.rooms = map[string]*room{}
 	s.mu.Unlock()
 	for _, r := range rooms {
-		r.close(ReasonShutdown)
+		r.close(signaling.ReasonShutdown)
 	}
 	done := make(chan struct{})
 	go func() { s.conns.Wait(); close(done) }()
@@ -289,11 +283,11 @@ func (s *SFU) Close(ctx context.Context) error {
 // RTCPeerConnection configuration. TURN credentials end with the room at
 // the latest (notAfter), and revoking the admission ends them sooner (see
 // EndSession and room removal).
-func (s *SFU) iceServers(participantID string, notAfter time.Time) []ICEServer {
+func (s *SFU) iceServers(participantID string, notAfter time.Time) []signaling.ICEServer {
 	if s.turn == nil {
-		return []ICEServer{}
+		return []signaling.ICEServer{}
 	}
-	return []ICEServer{s.turn.iceServerUntil(participantID, time.Now(), notAfter)}
+	return []signaling.ICEServer{s.turn.iceServerUntil(participantID, time.Now(), notAfter)}
 }
 
 func (s *SFU) emit(evs []Event) {

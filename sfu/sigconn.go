@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
 
 // sigConn wraps a websocket so that exactly one goroutine (writeLoop) writes
@@ -34,8 +36,8 @@ func newSigConn(c Conn, cfg Config, log *slog.Logger) *sigConn {
 
 // send queues m. It reports false if the connection is closing or the
 // client is too slow (in which case the connection is closed).
-func (s *sigConn) send(m Message) bool {
-	b, err := Encode(m)
+func (s *sigConn) send(m signaling.Message) bool {
+	b, err := signaling.Encode(m)
 	if err != nil {
 		s.log.Error("encode signaling message", "type", m.MessageType(), "err", err)
 		return false

@@ -6,6 +6,7 @@ import (
 
 	"github.com/sprechstunde/sprechstunde/sfu"
 	"github.com/sprechstunde/sprechstunde/sfu/sfutest"
+	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
 
 // TestTrackLimit: an admitted participant offering sixty audio tracks (and
@@ -15,10 +16,10 @@ import (
 func TestTrackLimit(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx := testCtx(t, 30*time.Second)
-	e.grant("clerk", "r", "p-clerk", sfu.RoleClerk)
-	e.grant("cit", "r", "p-cit", sfu.RoleCitizen)
+	e.grant("clerk", "r", "p-clerk", signaling.RoleClerk)
+	e.grant("cit", "r", "p-cit", signaling.RoleCitizen)
 	clerk := e.dial(ctx, "clerk", true)
-	mustWait(ctx, t, clerk, "clerk admitted", isType(sfu.TypeAdmitted))
+	mustWait(ctx, t, clerk, "clerk admitted", isType(signaling.TypeAdmitted))
 	waitFor(ctx, t, "the clerk's tracks published", func() bool {
 		_, n := sfu.PeerMedia(e.s, "p-clerk")
 		return n == 2
@@ -29,14 +30,14 @@ func TestTrackLimit(t *testing.T) {
 	}
 	t.Cleanup(cit.Close)
 	mustWait(ctx, t, clerk, "citizen waiting", waitingHas("p-cit"))
-	if err := clerk.Send(sfu.Admit{ParticipantID: "p-cit"}); err != nil {
+	if err := clerk.Send(signaling.Admit{ParticipantID: "p-cit"}); err != nil {
 		t.Fatal(err)
 	}
-	m := mustWait(ctx, t, cit, "too_many_tracks", func(m sfu.Message) bool {
-		e, ok := m.(*sfu.Error)
-		return ok && e.Code == sfu.CodeTooManyTracks
-	}).(*sfu.Error)
-	if m.Ref != sfu.TypeOffer {
+	m := mustWait(ctx, t, cit, "too_many_tracks", func(m signaling.Message) bool {
+		e, ok := m.(*signaling.Error)
+		return ok && e.Code == signaling.CodeTooManyTracks
+	}).(*signaling.Error)
+	if m.Ref != signaling.TypeOffer {
 		t.Errorf("error refers to %q, want offer", m.Ref)
 	}
 	// The offer was refused before it was applied: the citizen's
@@ -48,9 +49,9 @@ func TestTrackLimit(t *testing.T) {
 	if n := clerk.RemoteStreams()["p-cit"]; n != 0 {
 		t.Errorf("clerk receives %d of the citizen's tracks", n)
 	}
-	_ = cit.Send(sfu.Chat{Text: "still here"})
-	mustWait(ctx, t, cit, "chat echo", func(m sfu.Message) bool {
-		c, ok := m.(*sfu.Chat)
+	_ = cit.Send(signaling.Chat{Text: "still here"})
+	mustWait(ctx, t, cit, "chat echo", func(m signaling.Message) bool {
+		c, ok := m.(*signaling.Chat)
 		return ok && c.Text == "still here"
 	})
 	if tr, pub := sfu.PeerMedia(e.s, "p-cit"); pub != 0 || tr > 2 {

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/pion/turn/v5"
+
+	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
 
 // turnServer is the embedded TURN relay for clients that cannot reach the
@@ -64,10 +66,10 @@ func (t *turnServer) close() error { return t.srv.Close() }
 // username "expiry:participant", password base64(HMAC-SHA1(secret,
 // username)). They expire after CredentialTTL but never after until (the
 // end of the appointment), and revoke ends them sooner.
-func (t *turnServer) iceServerUntil(participantID string, now, until time.Time) ICEServer {
+func (t *turnServer) iceServerUntil(participantID string, now, until time.Time) signaling.ICEServer {
 	user, pass := t.creds.issue(participantID, now, until)
 	hostPort := net.JoinHostPort(t.cfg.PublicIP, strconv.Itoa(t.port))
-	return ICEServer{
+	return signaling.ICEServer{
 		URLs:     []string{"turn:" + hostPort + "?transport=udp"},
 		Username: user, Credential: pass,
 	}

@@ -13,11 +13,12 @@ import (
 
 	"github.com/sprechstunde/sprechstunde/sfu"
 	"github.com/sprechstunde/sprechstunde/sfu/sfutest"
+	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
 
 // allocate tries a TURN allocation with the given credentials, as a
 // browser does with what it got in admitted.
-func allocate(t *testing.T, port int, ice sfu.ICEServer) error {
+func allocate(t *testing.T, port int, ice signaling.ICEServer) error {
 	t.Helper()
 	conn, err := net.ListenPacket("udp4", "127.0.0.1:0")
 	if err != nil {
@@ -43,9 +44,9 @@ func allocate(t *testing.T, port int, ice sfu.ICEServer) error {
 	return err
 }
 
-func turnOf(ctx context.Context, t *testing.T, c *sfutest.Client) sfu.ICEServer {
+func turnOf(ctx context.Context, t *testing.T, c *sfutest.Client) signaling.ICEServer {
 	t.Helper()
-	adm := mustWait(ctx, t, c, "admitted", isType(sfu.TypeAdmitted)).(*sfu.Admitted)
+	adm := mustWait(ctx, t, c, "admitted", isType(signaling.TypeAdmitted)).(*signaling.Admitted)
 	if len(adm.ICEServers) != 1 {
 		t.Fatalf("ICE servers = %+v", adm.ICEServers)
 	}
@@ -63,16 +64,16 @@ func TestTURNCredentialsEndWithAdmission(t *testing.T) {
 		c.TURN.CredentialTTL = 6 * time.Hour
 	})
 	ctx := testCtx(t, 30*time.Second)
-	e.grant("clerk", "r", "p-clerk", sfu.RoleClerk)
-	e.grant("cit", "r", "p-cit", sfu.RoleCitizen)
-	e.grant("guest", "r", "p-guest", sfu.RoleGuest)
+	e.grant("clerk", "r", "p-clerk", signaling.RoleClerk)
+	e.grant("cit", "r", "p-cit", signaling.RoleCitizen)
+	e.grant("guest", "r", "p-guest", signaling.RoleGuest)
 	clerk := e.dial(ctx, "clerk", false)
 	clerkTURN := turnOf(ctx, t, clerk)
-	var turns []sfu.ICEServer
+	var turns []signaling.ICEServer
 	for _, who := range []string{"cit", "guest"} {
 		c := e.dial(ctx, who, false)
 		mustWait(ctx, t, clerk, who+" waiting", waitingHas("p-"+who))
-		if err := clerk.Send(sfu.Admit{ParticipantID: "p-" + who}); err != nil {
+		if err := clerk.Send(signaling.Admit{ParticipantID: "p-" + who}); err != nil {
 			t.Fatal(err)
 		}
 		turns = append(turns, turnOf(ctx, t, c))
@@ -83,17 +84,17 @@ func TestTURNCredentialsEndWithAdmission(t *testing.T) {
 		t.Errorf("credential expires %s, after the appointment's end %s", exp, want)
 	}
 	port := e.s.TURNPort()
-	for name, ice := range map[string]sfu.ICEServer{"clerk": clerkTURN, "citizen": citTURN, "guest": guestTURN} {
+	for name, ice := range map[string]signaling.ICEServer{"clerk": clerkTURN, "citizen": citTURN, "guest": guestTURN} {
 		if err := allocate(t, port, ice); err != nil {
 			t.Fatalf("%s's allocation while admitted: %v", name, err)
 		}
 	}
 
-	if err := clerk.Send(sfu.Remove{ParticipantID: "p-cit"}); err != nil {
+	if err := clerk.Send(signaling.Remove{ParticipantID: "p-cit"}); err != nil {
 		t.Fatal(err)
 	}
-	mustWait(ctx, t, clerk, "roster without the citizen", func(m sfu.Message) bool {
-		p, ok := m.(*sfu.Participants)
+	mustWait(ctx, t, clerk, "roster without the citizen", func(m signaling.Message) bool {
+		p, ok := m.(*signaling.Participants)
 		return ok && len(p.Participants) == 2 && p.Participants[1].ParticipantID == "p-guest"
 	})
 	if err := allocate(t, port, citTURN); err == nil {
@@ -103,11 +104,11 @@ func TestTURNCredentialsEndWithAdmission(t *testing.T) {
 		t.Errorf("admitted guest's credentials refused after another's removal: %v", err)
 	}
 
-	if err := clerk.Send(sfu.CloseRoom{}); err != nil {
+	if err := clerk.Send(signaling.CloseRoom{}); err != nil {
 		t.Fatal(err)
 	}
-	mustWait(ctx, t, clerk, "room_closed", isType(sfu.TypeRoomClosed))
-	for name, ice := range map[string]sfu.ICEServer{"clerk": clerkTURN, "guest": guestTURN} {
+	mustWait(ctx, t, clerk, "room_closed", isType(signaling.TypeRoomClosed))
+	for name, ice := range map[string]signaling.ICEServer{"clerk": clerkTURN, "guest": guestTURN} {
 		if err := allocate(t, port, ice); err == nil {
 			t.Errorf("%s's credentials still allocate after the room closed", name)
 		}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/sprechstunde/sprechstunde/sfu"
+	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
 
 // TestWaitingRoom: nobody but the clerk gets media before admission, even
@@ -12,45 +13,45 @@ import (
 func TestWaitingRoom(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx := testCtx(t, 30*time.Second)
-	e.grant("clerk", "r", "p-clerk", sfu.RoleClerk)
-	e.grant("cit", "r", "p-cit", sfu.RoleCitizen)
-	e.grant("guest", "r", "p-guest", sfu.RoleGuest)
+	e.grant("clerk", "r", "p-clerk", signaling.RoleClerk)
+	e.grant("cit", "r", "p-cit", signaling.RoleCitizen)
+	e.grant("guest", "r", "p-guest", signaling.RoleGuest)
 
 	// The citizen arrives before the clerk and must wait.
 	cit := e.dial(ctx, "cit", true)
-	j := mustWait(ctx, t, cit, "joined", isType(sfu.TypeJoined)).(*sfu.Joined)
-	if j.Status != sfu.StatusWaiting {
+	j := mustWait(ctx, t, cit, "joined", isType(signaling.TypeJoined)).(*signaling.Joined)
+	if j.Status != signaling.StatusWaiting {
 		t.Fatalf("citizen status = %q, want waiting", j.Status)
 	}
 
 	t.Run("waiting participant cannot negotiate or chat", func(t *testing.T) {
-		for _, m := range []sfu.Message{
-			sfu.Offer{SDP: "v=0\r\n"},
-			sfu.Answer{SDP: "v=0\r\n"},
-			sfu.Candidate{},
-			sfu.Chat{Text: "hello"},
-			sfu.ICEServers{},
-			sfu.Admit{ParticipantID: "p-cit"},
+		for _, m := range []signaling.Message{
+			signaling.Offer{SDP: "v=0\r\n"},
+			signaling.Answer{SDP: "v=0\r\n"},
+			signaling.Candidate{},
+			signaling.Chat{Text: "hello"},
+			signaling.ICEServers{},
+			signaling.Admit{ParticipantID: "p-cit"},
 		} {
 			if err := cit.Send(m); err != nil {
 				t.Fatal(err)
 			}
-			mustWait(ctx, t, cit, "refusal of "+m.MessageType(), func(got sfu.Message) bool {
-				er, ok := got.(*sfu.Error)
-				return ok && er.Ref == m.MessageType() && (er.Code == sfu.CodeNotAdmitted || er.Code == sfu.CodeForbidden)
+			mustWait(ctx, t, cit, "refusal of "+m.MessageType(), func(got signaling.Message) bool {
+				er, ok := got.(*signaling.Error)
+				return ok && er.Ref == m.MessageType() && (er.Code == signaling.CodeNotAdmitted || er.Code == signaling.CodeForbidden)
 			})
 		}
 	})
 
 	clerk := e.dial(ctx, "clerk", true)
-	mustWait(ctx, t, clerk, "clerk admitted", isType(sfu.TypeAdmitted))
+	mustWait(ctx, t, clerk, "clerk admitted", isType(signaling.TypeAdmitted))
 	guest := e.dial(ctx, "guest", true)
 
 	t.Run("clerk sees waiting list with names and since", func(t *testing.T) {
-		m := mustWait(ctx, t, clerk, "both waiting", func(m sfu.Message) bool {
-			w, ok := m.(*sfu.WaitingList)
+		m := mustWait(ctx, t, clerk, "both waiting", func(m signaling.Message) bool {
+			w, ok := m.(*signaling.WaitingList)
 			return ok && len(w.Waiting) == 2
-		}).(*sfu.WaitingList)
+		}).(*signaling.WaitingList)
 		if m.Waiting[0].ParticipantID != "p-cit" || m.Waiting[0].DisplayName != "Name of p-cit" || m.Waiting[0].Since.IsZero() {
 			t.Errorf("first waiting = %+v, want the citizen (arrived first) with name and since", m.Waiting[0])
 		}
@@ -89,18 +90,18 @@ func TestWaitingRoom(t *testing.T) {
 
 	t.Run("citizen cannot admit the guest", func(t *testing.T) {
 		// Still waiting, so refused; the role check is covered after admission below.
-		if err := cit.Send(sfu.Remove{ParticipantID: "p-guest"}); err != nil {
+		if err := cit.Send(signaling.Remove{ParticipantID: "p-guest"}); err != nil {
 			t.Fatal(err)
 		}
-		if err := cit.WaitError(ctx, sfu.CodeForbidden); err != nil {
+		if err := cit.WaitError(ctx, signaling.CodeForbidden); err != nil {
 			t.Fatal(err)
 		}
 	})
 
-	if err := clerk.Send(sfu.Admit{ParticipantID: "p-cit"}); err != nil {
+	if err := clerk.Send(signaling.Admit{ParticipantID: "p-cit"}); err != nil {
 		t.Fatal(err)
 	}
-	mustWait(ctx, t, cit, "citizen admitted", isType(sfu.TypeAdmitted))
+	mustWait(ctx, t, cit, "citizen admitted", isType(signaling.TypeAdmitted))
 	waitFor(ctx, t, "media between clerk and citizen", func() bool {
 		return cit.Video.Keyframes.Load() > 0 && clerk.Video.Keyframes.Load() > 0
 	})
@@ -116,22 +117,22 @@ func TestWaitingRoom(t *testing.T) {
 	})
 
 	t.Run("admitted citizen cannot admit or remove", func(t *testing.T) {
-		for _, m := range []sfu.Message{sfu.Admit{ParticipantID: "p-guest"}, sfu.Remove{ParticipantID: "p-clerk"}, sfu.CloseRoom{}} {
+		for _, m := range []signaling.Message{signaling.Admit{ParticipantID: "p-guest"}, signaling.Remove{ParticipantID: "p-clerk"}, signaling.CloseRoom{}} {
 			if err := cit.Send(m); err != nil {
 				t.Fatal(err)
 			}
-			mustWait(ctx, t, cit, "forbidden "+m.MessageType(), func(got sfu.Message) bool {
-				er, ok := got.(*sfu.Error)
-				return ok && er.Code == sfu.CodeForbidden && er.Ref == m.MessageType()
+			mustWait(ctx, t, cit, "forbidden "+m.MessageType(), func(got signaling.Message) bool {
+				er, ok := got.(*signaling.Error)
+				return ok && er.Code == signaling.CodeForbidden && er.Ref == m.MessageType()
 			})
 		}
 	})
 
 	t.Run("clerk removes the waiting guest", func(t *testing.T) {
-		if err := clerk.Send(sfu.Remove{ParticipantID: "p-guest"}); err != nil {
+		if err := clerk.Send(signaling.Remove{ParticipantID: "p-guest"}); err != nil {
 			t.Fatal(err)
 		}
-		mustWait(ctx, t, guest, "removed", isType(sfu.TypeRemoved))
+		mustWait(ctx, t, guest, "removed", isType(signaling.TypeRemoved))
 		select {
 		case <-guest.Done():
 		case <-ctx.Done():
@@ -148,10 +149,10 @@ func TestWaitingRoom(t *testing.T) {
 	})
 
 	t.Run("unknown participant", func(t *testing.T) {
-		if err := clerk.Send(sfu.Admit{ParticipantID: "nobody"}); err != nil {
+		if err := clerk.Send(signaling.Admit{ParticipantID: "nobody"}); err != nil {
 			t.Fatal(err)
 		}
-		if err := clerk.WaitError(ctx, sfu.CodeNotFound); err != nil {
+		if err := clerk.WaitError(ctx, signaling.CodeNotFound); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -162,13 +163,13 @@ func TestWaitingRoom(t *testing.T) {
 func TestRemovedParticipantLosesMediaAndWaitsAgain(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx := testCtx(t, 30*time.Second)
-	e.grant("clerk", "r", "p-clerk", sfu.RoleClerk)
-	e.grant("cit", "r", "p-cit", sfu.RoleCitizen)
+	e.grant("clerk", "r", "p-clerk", signaling.RoleClerk)
+	e.grant("cit", "r", "p-cit", signaling.RoleCitizen)
 	clerk := e.dial(ctx, "clerk", true)
-	mustWait(ctx, t, clerk, "clerk admitted", isType(sfu.TypeAdmitted))
+	mustWait(ctx, t, clerk, "clerk admitted", isType(signaling.TypeAdmitted))
 	cit := e.dial(ctx, "cit", true)
 	mustWait(ctx, t, clerk, "citizen waiting", waitingHas("p-cit"))
-	_ = clerk.Send(sfu.Admit{ParticipantID: "p-cit"})
+	_ = clerk.Send(signaling.Admit{ParticipantID: "p-cit"})
 	// Well past the point where the SFU hands each track over to its
 	// publisher's SRTP goroutine (inline.go).
 	waitFor(ctx, t, "media flowing", func() bool {
@@ -181,17 +182,17 @@ func TestRemovedParticipantLosesMediaAndWaitsAgain(t *testing.T) {
 	before := clerk.Video.Packets.Load()
 	waitFor(ctx, t, "media still flowing after the hand-over", func() bool { return clerk.Video.Packets.Load() > before+30 })
 
-	_ = clerk.Send(sfu.Remove{ParticipantID: "p-cit"})
+	_ = clerk.Send(signaling.Remove{ParticipantID: "p-cit"})
 	waitFor(ctx, t, "the citizen's tracks unpublished", func() bool { return e.s.Stats().Tracks == 2 })
-	mustWait(ctx, t, cit, "removed", isType(sfu.TypeRemoved))
+	mustWait(ctx, t, cit, "removed", isType(signaling.TypeRemoved))
 	// The clerk's copy of the citizen's stream goes away in a renegotiation.
-	mustWait(ctx, t, clerk, "roster without citizen", func(m sfu.Message) bool {
-		p, ok := m.(*sfu.Participants)
+	mustWait(ctx, t, clerk, "roster without citizen", func(m signaling.Message) bool {
+		p, ok := m.(*signaling.Participants)
 		return ok && len(p.Participants) == 1
 	})
 	again := e.dial(ctx, "cit", true)
-	j := mustWait(ctx, t, again, "joined", isType(sfu.TypeJoined)).(*sfu.Joined)
-	if j.Status != sfu.StatusWaiting {
+	j := mustWait(ctx, t, again, "joined", isType(signaling.TypeJoined)).(*signaling.Joined)
+	if j.Status != signaling.StatusWaiting {
 		t.Fatalf("after removal status = %q, want waiting", j.Status)
 	}
 }

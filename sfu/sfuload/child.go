@@ -18,6 +18,7 @@ import (
 
 	"github.com/sprechstunde/sprechstunde/sfu"
 	"github.com/sprechstunde/sprechstunde/sfu/sfutest"
+	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
 
 // childEnv marks the re-executed process that runs the SFU under test, so
@@ -38,11 +39,11 @@ func (loadAuth) Authorize(_ context.Context, cred string) (sfu.Grant, error) {
 		return sfu.Grant{}, errors.New("sfuload: bad credential")
 	}
 	now := time.Now()
-	return sfu.Grant{RoomID: f[0], ParticipantID: f[1], Role: sfu.Role(f[2]),
+	return sfu.Grant{RoomID: f[0], ParticipantID: f[1], Role: signaling.Role(f[2]),
 		NotBefore: now.Add(-time.Minute), NotAfter: now.Add(time.Hour)}, nil
 }
 
-func credential(room, pid string, role sfu.Role) string {
+func credential(room, pid string, role signaling.Role) string {
 	return room + "|" + pid + "|" + string(role)
 }
 
@@ -78,10 +79,10 @@ const readIntervalEnv = childEnv + "_UDP_READ_INTERVAL"
 // path.gen.heap, so both sides of a run can be compared.
 const profileEnv = childEnv + "_PROFILE"
 
-// runChild is the child's whole life: serve until the parent closes stdin.
-// With profileEnv=path it writes path.cpu (whole run) and path.heap
+// RunChild is the SFU child's whole life: serve until the parent closes
+// stdin. With profileEnv=path it writes path.cpu (whole run) and path.heap
 // (refreshed every 5 s, so it shows the heap under load).
-func runChild() {
+func RunChild() {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
@@ -142,7 +143,7 @@ type child struct {
 }
 
 // startChild re-executes the current binary with the same arguments; the
-// re-executed Run sees childEnv and serves the SFU instead.
+// re-executed main sees childEnv (IsChild) and serves the SFU instead.
 func startChild(ctx context.Context, readInterval time.Duration) (*child, error) {
 	exe, err := os.Executable()
 	if err != nil {

@@ -36,11 +36,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/sprechstunde/sprechstunde/sfu"
 	"github.com/sprechstunde/sprechstunde/sfu/sfutest"
+	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
 
 // Config controls a load run.
@@ -160,22 +160,17 @@ func (p pair) close() {
 	p.clerk.Close()
 }
 
-// IsChild reports whether this process is the SFU child of a load run. A
-// main that does expensive setup before reaching Run can check it first and
-// call Run straight away.
+// IsChild reports whether this process is the SFU child of a load run: the
+// binary running Run is re-executed with the same arguments, and its main
+// (or test) must then call RunChild before anything else.
 func IsChild() bool { return os.Getenv(childEnv) == "1" }
 
 // Run performs the ramp and writes one line per step and a final JSON line
-// to out. When the SFU runs as a child process, the binary is re-executed
-// with the same arguments and that child's Run serves the SFU and exits the
-// process instead of returning (in a test binary it returns a zero Result).
+// to out. Unless cfg.InProcess, the SFU runs in a child process: this
+// binary, re-executed (see IsChild).
 func Run(ctx context.Context, cfg Config, out io.Writer) (Result, error) {
 	if IsChild() {
-		runChild()
-		if testing.Testing() {
-			return Result{}, nil
-		}
-		os.Exit(0)
+		return Result{}, errors.New("sfuload: Run called in the SFU child; call RunChild")
 	}
 	def := DefaultConfig()
 	if len(cfg.Steps) == 0 {
@@ -390,17 +385,17 @@ func (g *gen) startPair(ctx context.Context, id int) (pair, error) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	room := "load-" + strconv.Itoa(id)
-	dial := func(pid string, role sfu.Role, admit bool) (*sfutest.Client, error) {
+	dial := func(pid string, role signaling.Role, admit bool) (*sfutest.Client, error) {
 		return sfutest.Dial(ctx, sfutest.ClientConfig{
 			URL: g.url, Credential: credential(room, pid, role), Publish: true, AutoAdmit: admit,
 			Video: &clipSource{frames: g.frames}, FPS: clipFPS, Epoch: g.epoch, LoadOnly: true, Pacer: g.pacer,
 		})
 	}
-	clerk, err := dial(room+"-clerk", sfu.RoleClerk, true)
+	clerk, err := dial(room+"-clerk", signaling.RoleClerk, true)
 	if err != nil {
 		return pair{}, fmt.Errorf("clerk: %w", err)
 	}
-	cit, err := dial(room+"-citizen", sfu.RoleCitizen, false)
+	cit, err := dial(room+"-citizen", signaling.RoleCitizen, false)
 	if err != nil {
 		clerk.Close()
 		return pair{}, fmt.Errorf("citizen: %w", err)

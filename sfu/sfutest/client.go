@@ -21,7 +21,7 @@ import (
 	"github.com/pion/transport/v5/stdnet"
 	"github.com/pion/webrtc/v4"
 
-	"github.com/sprechstunde/sprechstunde/sfu"
+	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
 
 // opusSilence returns a valid 20 ms Opus frame (CELT, silence).
@@ -71,7 +71,7 @@ type Client struct {
 	partner      atomic.Pointer[Client] // LoadOnly: whose media this client receives
 
 	mu        sync.Mutex
-	msgs      []sfu.Message
+	msgs      []signaling.Message
 	changed   chan struct{}
 	pc        *webrtc.PeerConnection
 	connected chan struct{}
@@ -114,7 +114,7 @@ func Dial(ctx context.Context, cfg ClientConfig) (*Client, error) {
 		streams: map[string]int{}, mimes: map[string]int{}, trackers: map[string]*seqTracker{},
 		tapped: map[uint32]*seqTracker{}}
 	go c.readLoop()
-	if err := c.Send(sfu.Join{Credential: cfg.Credential}); err != nil {
+	if err := c.Send(signaling.Join{Credential: cfg.Credential}); err != nil {
 		c.Close()
 		return nil, err
 	}
@@ -122,8 +122,8 @@ func Dial(ctx context.Context, cfg ClientConfig) (*Client, error) {
 }
 
 // Send writes one message.
-func (c *Client) Send(m sfu.Message) error {
-	b, err := sfu.Encode(m)
+func (c *Client) Send(m signaling.Message) error {
+	b, err := signaling.Encode(m)
 	if err != nil {
 		return err
 	}
@@ -139,14 +139,14 @@ func (c *Client) SendRaw(b []byte) error {
 }
 
 // Messages returns every message received so far.
-func (c *Client) Messages() []sfu.Message {
+func (c *Client) Messages() []signaling.Message {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return append([]sfu.Message(nil), c.msgs...)
+	return append([]signaling.Message(nil), c.msgs...)
 }
 
 // WaitFor returns the first received message (past or future) matching pred.
-func (c *Client) WaitFor(ctx context.Context, pred func(sfu.Message) bool) (sfu.Message, error) {
+func (c *Client) WaitFor(ctx context.Context, pred func(signaling.Message) bool) (signaling.Message, error) {
 	seen := 0
 	for {
 		c.mu.Lock()
@@ -175,14 +175,14 @@ func (c *Client) WaitFor(ctx context.Context, pred func(sfu.Message) bool) (sfu.
 }
 
 // WaitType waits for a message of the given type.
-func (c *Client) WaitType(ctx context.Context, typ string) (sfu.Message, error) {
-	return c.WaitFor(ctx, func(m sfu.Message) bool { return m.MessageType() == typ })
+func (c *Client) WaitType(ctx context.Context, typ string) (signaling.Message, error) {
+	return c.WaitFor(ctx, func(m signaling.Message) bool { return m.MessageType() == typ })
 }
 
 // WaitError waits for an error message with the given code.
 func (c *Client) WaitError(ctx context.Context, code string) error {
-	_, err := c.WaitFor(ctx, func(m sfu.Message) bool {
-		e, ok := m.(*sfu.Error)
+	_, err := c.WaitFor(ctx, func(m signaling.Message) bool {
+		e, ok := m.(*signaling.Error)
 		return ok && e.Code == code
 	})
 	return err
@@ -249,7 +249,7 @@ func (c *Client) RestartICE() error {
 	if err := pc.SetLocalDescription(offer); err != nil {
 		return err
 	}
-	return c.Send(sfu.Offer{SDP: offer.SDP})
+	return c.Send(signaling.Offer{SDP: offer.SDP})
 }
 
 // Loss returns expected and distinctly received packets over all tracks.
@@ -265,7 +265,7 @@ func (c *Client) Loss() (expected, received int64) {
 
 // Close leaves deliberately and releases everything.
 func (c *Client) Close() {
-	_ = c.Send(sfu.Leave{})
+	_ = c.Send(signaling.Leave{})
 	c.shutdown()
 }
 
@@ -289,7 +289,7 @@ func (c *Client) shutdown() {
 	c.wg.Wait()
 }
 
-func (c *Client) record(m sfu.Message) {
+func (c *Client) record(m signaling.Message) {
 	c.mu.Lock()
 	c.msgs = append(c.msgs, m)
 	close(c.changed)
@@ -304,7 +304,7 @@ func (c *Client) readLoop() {
 		if err != nil {
 			return
 		}
-		m, _, err := sfu.Decode(data)
+		m, _, err := signaling.Decode(data)
 		if err != nil {
 			c.cfg.Log.Warn("client: undecodable message", "err", err)
 			continue
@@ -316,23 +316,23 @@ func (c *Client) readLoop() {
 	}
 }
 
-func (c *Client) handle(m sfu.Message) error {
+func (c *Client) handle(m signaling.Message) error {
 	switch v := m.(type) {
-	case *sfu.Admitted:
+	case *signaling.Admitted:
 		return c.startMedia(v.ICEServers)
-	case *sfu.WaitingList:
+	case *signaling.WaitingList:
 		if c.cfg.AutoAdmit {
 			for _, w := range v.Waiting {
-				if err := c.Send(sfu.Admit{ParticipantID: w.ParticipantID}); err != nil {
+				if err := c.Send(signaling.Admit{ParticipantID: w.ParticipantID}); err != nil {
 					return err
 				}
 			}
 		}
-	case *sfu.Offer:
+	case *signaling.Offer:
 		return c.onOffer(v.SDP)
-	case *sfu.Answer:
+	case *signaling.Answer:
 		return c.setRemote(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: v.SDP})
-	case *sfu.Candidate:
+	case *signaling.Candidate:
 		c.mu.Lock()
 		pc, ready := c.pc, c.remoteSet
 		if !ready {
@@ -365,7 +365,7 @@ func (c *Client) onOffer(sdp string) error {
 	if err := pc.SetLocalDescription(answer); err != nil {
 		return err
 	}
-	return c.Send(sfu.Answer{SDP: answer.SDP})
+	return c.Send(signaling.Answer{SDP: answer.SDP})
 }
 
 func (c *Client) setRemote(d webrtc.SessionDescription) error {
@@ -480,7 +480,7 @@ func (c *Client) registerLoadCodecs(m *webrtc.MediaEngine) error {
 		webrtc.RTPCodecTypeAudio)
 }
 
-func (c *Client) startMedia(servers []sfu.ICEServer) error {
+func (c *Client) startMedia(servers []signaling.ICEServer) error {
 	api, err := c.api()
 	if err != nil {
 		return err
@@ -507,7 +507,7 @@ func (c *Client) startMedia(servers []sfu.ICEServer) error {
 	})
 	pc.OnICECandidate(func(cand *webrtc.ICECandidate) {
 		if cand != nil {
-			_ = c.Send(sfu.Candidate{Candidate: cand.ToJSON()})
+			_ = c.Send(signaling.Candidate{Candidate: cand.ToJSON()})
 		}
 	})
 	pc.OnTrack(c.onTrack)
@@ -582,7 +582,7 @@ func (c *Client) startMedia(servers []sfu.ICEServer) error {
 	if err := pc.SetLocalDescription(offer); err != nil {
 		return err
 	}
-	o := sfu.Offer{SDP: offer.SDP}
+	o := signaling.Offer{SDP: offer.SDP}
 	if c.cfg.Screen {
 		o.Sources = map[string]string{"screen": "screen"}
 	}

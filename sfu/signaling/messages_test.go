@@ -1,4 +1,4 @@
-package sfu
+package signaling
 
 import (
 	"encoding/json"

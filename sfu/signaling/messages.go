@@ -1,11 +1,7 @@
-package sfu
+package signaling
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
 	"time"
-	"unicode/utf8"
 
 	"github.com/pion/webrtc/v4"
 )
@@ -36,6 +32,18 @@ const (
 const (
 	StatusWaiting  = "waiting"
 	StatusAdmitted = "admitted"
+)
+
+// Reasons in RoomClosed.Reason and Removed.Reason (and in the SFU's
+// Observer events).
+const (
+	ReasonAppointmentEnded = "appointment_ended"
+	ReasonClosedByClerk    = "closed_by_clerk"
+	ReasonShutdown         = "shutting_down"
+	ReasonRemovedByClerk   = "removed_by_clerk"
+	// ReasonSessionEnded: the login or room session behind the connection
+	// ended (logout, deactivation, a newer room session took its place).
+	ReasonSessionEnded = "session_ended"
 )
 
 // Error codes in Error.Code.
@@ -218,123 +226,3 @@ func (Leave) MessageType() string        { return TypeLeave }
 func (CloseRoom) MessageType() string    { return TypeCloseRoom }
 func (RoomClosed) MessageType() string   { return TypeRoomClosed }
 func (Error) MessageType() string        { return TypeError }
-
-// newMessage returns a pointer to an empty message of type t, or nil.
-func newMessage(t string) Message {
-	switch t {
-	case TypeJoin:
-		return &Join{}
-	case TypeJoined:
-		return &Joined{}
-	case TypeOffer:
-		return &Offer{}
-	case TypeAnswer:
-		return &Answer{}
-	case TypeCandidate:
-		return &Candidate{}
-	case TypeWaitingList:
-		return &WaitingList{}
-	case TypeAdmit:
-		return &Admit{}
-	case TypeAdmitted:
-		return &Admitted{}
-	case TypeRemove:
-		return &Remove{}
-	case TypeRemoved:
-		return &Removed{}
-	case TypeParticipants:
-		return &Participants{}
-	case TypeChat:
-		return &Chat{}
-	case TypeMute:
-		return &Mute{}
-	case TypeICEServers:
-		return &ICEServers{}
-	case TypeLeave:
-		return &Leave{}
-	case TypeCloseRoom:
-		return &CloseRoom{}
-	case TypeRoomClosed:
-		return &RoomClosed{}
-	case TypeError:
-		return &Error{}
-	}
-	return nil
-}
-
-// Decode parses one signaling message into a pointer to its typed struct
-// (*Join, *Offer, ...). It returns the type it saw even on error so the
-// reply can refer to it. Errors wrap ErrMalformed or ErrUnknownType.
-func Decode(data []byte) (Message, string, error) {
-	var env struct {
-		Type string `json:"type"`
-	}
-	if err := json.Unmarshal(data, &env); err != nil {
-		return nil, "", fmt.Errorf("%w: %w", ErrMalformed, err)
-	}
-	if !utf8.ValidString(env.Type) || len(env.Type) > 32 {
-		return nil, "", fmt.Errorf("%w: bad type field", ErrMalformed)
-	}
-	m := newMessage(env.Type)
-	if m == nil {
-		return nil, env.Type, fmt.Errorf("%w: %q", ErrUnknownType, env.Type)
-	}
-	if err := json.Unmarshal(data, m); err != nil {
-		return nil, env.Type, fmt.Errorf("%w: %w", ErrMalformed, err)
-	}
-	if err := check(m); err != nil {
-		return nil, env.Type, fmt.Errorf("%w: %w", ErrMalformed, err)
-	}
-	return m, env.Type, nil
-}
-
-// check validates field contents that JSON typing cannot express.
-func check(m Message) error {
-	switch v := m.(type) {
-	case *Join:
-		if v.Credential == "" || len(v.Credential) > maxCredential {
-			return fmt.Errorf("credential missing or too long")
-		}
-	case *Offer:
-		if v.SDP == "" {
-			return fmt.Errorf("sdp missing")
-		}
-	case *Answer:
-		if v.SDP == "" {
-			return fmt.Errorf("sdp missing")
-		}
-	case *Admit:
-		if v.ParticipantID == "" {
-			return fmt.Errorf("participantId missing")
-		}
-	case *Remove:
-		if v.ParticipantID == "" {
-			return fmt.Errorf("participantId missing")
-		}
-	case *Chat:
-		if v.Text == "" || !utf8.ValidString(v.Text) {
-			return fmt.Errorf("text missing or not UTF-8")
-		}
-	}
-	return nil
-}
-
-// Encode serialises m with its "type" field first.
-func Encode(m Message) ([]byte, error) {
-	body, err := json.Marshal(m)
-	if err != nil {
-		return nil, fmt.Errorf("sfu: encode %s: %w", m.MessageType(), err)
-	}
-	var b bytes.Buffer
-	b.Grow(len(body) + 24)
-	b.WriteString(`{"type":`)
-	t, _ := json.Marshal(m.MessageType())
-	b.Write(t)
-	if len(body) > 2 { // not "{}"
-		b.WriteByte(',')
-		b.Write(body[1:])
-	} else {
-		b.WriteByte('}')
-	}
-	return b.Bytes(), nil
-}
