@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"net/mail"
-	"net/netip"
 	"net/url"
 	"os"
 	"reflect"
@@ -60,7 +59,8 @@ type Config struct {
 	// (19 MiB each); 0 sizes it from the memory available.
 	PasswordHashConcurrency int `yaml:"password_hash_concurrency"`
 
-	SFU SFUConfig `yaml:"sfu"`
+	// SFU is the media server's section, owned by package sfu.
+	SFU sfu.Settings `yaml:"sfu"`
 
 	SMTPURL          string          `yaml:"smtp_url"`   // smtp://host:25, smtp://user:pass@host:587, smtps://user:pass@host:465
 	MailFrom         string          `yaml:"mail_from"`  // sender address of all mails
@@ -76,31 +76,6 @@ type Config struct {
 	BookingChallenge BookingChallengeConfig `yaml:"booking_challenge"`
 
 	loc *time.Location // resolved Timezone, set by Load
-}
-
-// SFUConfig configures the media server. ICE runs over one UDP and one TCP
-// port (single-port mux) so a container or firewall needs few openings.
-type SFUConfig struct {
-	UDPPort     int      `yaml:"udp_port"`
-	TCPPort     int      `yaml:"tcp_port"`
-	TurnPort    int      `yaml:"turn_port"` // UDP and TCP
-	TurnEnabled bool     `yaml:"turn_enabled"`
-	TurnSecret  string   `yaml:"turn_secret"` // shared secret for time-limited TURN credentials
-	PublicIPs   []string `yaml:"public_ips"`  // NAT 1:1 addresses announced in ICE candidates
-	ICETCP      bool     `yaml:"ice_tcp"`     // also offer ICE over TCP on tcp_port
-	ListenIPs   []string `yaml:"listen_ips"`  // local addresses to bind and announce; empty = all
-	// LoopbackOnly keeps all media on 127.0.0.1 (tests, a demo on one machine).
-	LoopbackOnly bool `yaml:"loopback_only"`
-	// TurnAllowPrivatePeers lets TURN relay to private and loopback
-	// addresses; never in production (it opens the internal network).
-	TurnAllowPrivatePeers bool `yaml:"turn_allow_private_peers"`
-	// UDPReadInterval: how often the media UDP socket is read while media
-	// flows (Linux); 0 reads on every arrival. See sfu.Config.
-	UDPReadInterval time.Duration `yaml:"udp_read_interval"`
-	// ICEAllowedPrivateNetworks lists networks (CIDR) whose ICE candidates
-	// the media server checks although they are not public: clients in an
-	// intranet. Empty: public addresses only. See sfu.Config.
-	ICEAllowedPrivateNetworks []string `yaml:"ice_allowed_private_networks"`
 }
 
 // DefaultConfig returns the built-in defaults, the base Load starts from.
@@ -125,18 +100,7 @@ func DefaultConfig() Config {
 		NoShowGrace:         15 * time.Minute,
 		Retention:           defaultRetention(),
 		BookingChallenge:    defaultBookingChallenge(),
-		SFU: SFUConfig{
-			UDPPort:     50000,
-			TCPPort:     50000,
-			TurnPort:    3478,
-			TurnEnabled: true,
-			PublicIPs:   []string{},
-			ICETCP:      true,
-			ListenIPs:   []string{},
-
-			UDPReadInterval:           sfu.DefaultConfig().UDPReadInterval,
-			ICEAllowedPrivateNetworks: []string{},
-		},
+		SFU:                 sfu.DefaultSettings(),
 	}
 }
 
@@ -476,14 +440,15 @@ func (c *Config) normalizeAndValidate() error {
 // minAdminPasswordLen is the minimum length of the bootstrap admin password.
 const minAdminPasswordLen = 12
 
+// validateSFU reports the sfu section's own problems under its keys, then
+// what only the whole config can see: ports colliding across listeners.
 func (c *Config) validateSFU(bad func(key, format string, args ...any), httpPort int) {
 	s := &c.SFU
-	for _, p := range []struct {
-		key  string
-		port int
-	}{{"sfu.udp_port", s.UDPPort}, {"sfu.tcp_port", s.TCPPort}, {"sfu.turn_port", s.TurnPort}} {
-		if p.port < 0 || p.port > 65535 {
-			bad(p.key, "want a port between 1 and 65535 (0: any free port, for tests), got %d", p.port)
+	for _, err := range joined(s.Validate()) {
+		if se, ok := errors.AsType[*sfu.SettingError](err); ok {
+			bad("sfu."+se.Key, "%s", se.Problem)
+		} else {
+			bad("sfu", "%v", err)
 		}
 	}
 	if s.TCPPort == httpPort && s.TCPPort != 0 {
@@ -495,34 +460,22 @@ func (c *Config) validateSFU(bad func(key, format string, args ...any), httpPort
 			bad("sfu.turn_port", "%d collides with sfu.udp_port, sfu.tcp_port or http_addr", s.TurnPort)
 		}
 	}
-	if s.UDPReadInterval < 0 || s.UDPReadInterval > sfu.MaxUDPReadInterval {
-		bad("sfu.udp_read_interval", "want a duration from 0 (read on every arrival) to %s, got %s",
-			sfu.MaxUDPReadInterval, s.UDPReadInterval)
-	}
-	if s.PublicIPs == nil {
-		s.PublicIPs = []string{}
-	}
-	for _, ip := range s.PublicIPs {
-		if net.ParseIP(ip) == nil {
-			bad("sfu.public_ips", "invalid IP address %q", ip)
+	for _, list := range []*[]string{&s.PublicIPs, &s.ICEAllowedPrivateNetworks, &s.ListenIPs} {
+		if *list == nil {
+			*list = []string{}
 		}
 	}
-	if s.ICEAllowedPrivateNetworks == nil {
-		s.ICEAllowedPrivateNetworks = []string{}
+}
+
+// joined splits an errors.Join result into its parts.
+func joined(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
 	}
-	for _, n := range s.ICEAllowedPrivateNetworks {
-		if _, err := netip.ParsePrefix(n); err != nil {
-			bad("sfu.ice_allowed_private_networks", "want a network in CIDR notation such as 10.0.0.0/8, got %q", n)
-		}
+	if err != nil {
+		return []error{err}
 	}
-	if s.ListenIPs == nil {
-		s.ListenIPs = []string{}
-	}
-	for _, ip := range s.ListenIPs {
-		if net.ParseIP(ip) == nil {
-			bad("sfu.listen_ips", "invalid IP address %q", ip)
-		}
-	}
+	return nil
 }
 
 // TrustedProxyNets returns TrustedProxies parsed; Load has validated them.

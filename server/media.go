@@ -8,52 +8,39 @@ import (
 	"log/slog"
 	"net"
 	"slices"
-	"strconv"
 
 	"github.com/sprechstunde/sprechstunde/sfu"
 )
 
-// sfuConfig maps our configuration onto the media server's.
-func sfuConfig(c SFUConfig, log *slog.Logger) (sfu.Config, error) {
-	cfg := sfu.DefaultConfig()
-	cfg.UDPPort, cfg.TCPPort, cfg.ICETCP = c.UDPPort, c.TCPPort, c.ICETCP
-	cfg.ListenIPs = c.ListenIPs
-	cfg.LoopbackOnly = c.LoopbackOnly
-	cfg.NAT1To1IPs = c.PublicIPs
-	cfg.UDPReadInterval = c.UDPReadInterval
+// sfuConfig adds to the section's own mapping what depends on this host
+// and process: loopback candidates in loopback mode, the address TURN
+// announces and, when none is configured, a fresh TURN secret.
+func sfuConfig(c sfu.Settings, log *slog.Logger) (sfu.Config, error) {
+	cfg := c.Config()
 	cfg.AllowedCandidateNetworks = candidateNetworks(c)
-	if !c.TurnEnabled {
-		return cfg, nil
+	if !cfg.TURN.Enabled {
+		return cfg, cfg.Validate()
 	}
-	ip := turnPublicIP(c)
-	if ip == "" {
+	cfg.TURN.PublicIP = turnPublicIP(c)
+	if cfg.TURN.PublicIP == "" {
 		log.Warn("TURN disabled: no address to announce; set sfu.public_ips")
-		return cfg, nil
+		cfg.TURN.Enabled = false
+		return cfg, cfg.Validate()
 	}
-	secret := c.TurnSecret
-	if secret == "" {
+	if cfg.TURN.Secret == "" {
 		b := make([]byte, 32)
 		if _, err := rand.Read(b); err != nil {
 			return cfg, fmt.Errorf("server: TURN secret: %w", err)
 		}
-		secret = base64.RawStdEncoding.EncodeToString(b)
+		cfg.TURN.Secret = base64.RawStdEncoding.EncodeToString(b)
 	}
-	bind := "0.0.0.0"
-	if c.LoopbackOnly {
-		bind = "127.0.0.1"
-	}
-	cfg.TURN.Enabled = true
-	cfg.TURN.ListenAddr = net.JoinHostPort(bind, strconv.Itoa(c.TurnPort))
-	cfg.TURN.PublicIP = ip
-	cfg.TURN.Secret = secret
-	cfg.TURN.AllowPrivatePeers = c.TurnAllowPrivatePeers
 	return cfg, cfg.Validate()
 }
 
 // candidateNetworks lists the non-public networks whose ICE candidates the
 // media server may check: the configured ones, plus loopback when media
 // stays on loopback anyway (its only peers are there).
-func candidateNetworks(c SFUConfig) []string {
+func candidateNetworks(c sfu.Settings) []string {
 	nets := slices.Clone(c.ICEAllowedPrivateNetworks)
 	if c.LoopbackOnly {
 		for _, n := range []string{"127.0.0.0/8", "::1/128"} {
@@ -68,7 +55,7 @@ func candidateNetworks(c SFUConfig) []string {
 // demoMedia lets a demo without ice_allowed_private_networks reach
 // browsers on the same machine and in the local network, whose candidates
 // are all loopback or private: a demo is tried there, never on the internet.
-func demoMedia(c SFUConfig, log *slog.Logger) SFUConfig {
+func demoMedia(c sfu.Settings, log *slog.Logger) sfu.Settings {
 	if len(c.ICEAllowedPrivateNetworks) > 0 {
 		return c
 	}
@@ -81,10 +68,10 @@ func demoMedia(c SFUConfig, log *slog.Logger) SFUConfig {
 // turnPublicIP picks the address TURN clients reach us at: the configured
 // public IP, else loopback in loopback mode, else the first listen IP, else
 // the first non-loopback interface address.
-func turnPublicIP(c SFUConfig) string {
+func turnPublicIP(c sfu.Settings) string {
 	switch {
 	case len(c.PublicIPs) > 0:
-		return c.PublicIPs[0]
+		return c.PublicIP()
 	case c.LoopbackOnly:
 		return "127.0.0.1"
 	case len(c.ListenIPs) > 0:

@@ -49,3 +49,30 @@ func TestSFUConfigCandidateNetworks(t *testing.T) {
 		t.Errorf("default allows %q", n)
 	}
 }
+
+// TestSFUConfigPublicIPs: public_ips takes every form the media server
+// announces, "public" and "public/local", and TURN announces the public part.
+func TestSFUConfigPublicIPs(t *testing.T) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	for _, tc := range []struct {
+		env, turnIP string
+	}{
+		{"203.0.113.10", "203.0.113.10"},
+		{"203.0.113.10/10.0.0.5, 198.51.100.1", "203.0.113.10"},
+		{"2001:db8::1/fd00::5", "2001:db8::1"},
+	} {
+		t.Run(tc.env, func(t *testing.T) {
+			c, err := Load(nil, env(map[string]string{"SPRECHSTUNDE_SFU_PUBLIC_IPS": tc.env}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := sfuConfig(c.SFU, log)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.TURN.PublicIP != tc.turnIP || !slices.Equal(cfg.NAT1To1IPs, c.SFU.PublicIPs) {
+				t.Errorf("TURN.PublicIP = %q, NAT1To1IPs = %q; want %q, %q", cfg.TURN.PublicIP, cfg.NAT1To1IPs, tc.turnIP, c.SFU.PublicIPs)
+			}
+		})
+	}
+}

@@ -50,7 +50,7 @@ type Config struct {
 	// flows (Linux): what arrived meanwhile is taken in one go, which costs
 	// far less than waking for every datagram and adds at most the
 	// interval to a packet's way through. 0 reads on every arrival (the
-	// only way on other systems). See batchConn.
+	// only way on other systems). See udpbatch.Conn.
 	UDPReadInterval time.Duration
 
 	// MessagesPerSecond is the sustained signaling rate per connection.
@@ -151,26 +151,19 @@ func (c Config) Validate() error {
 	if c.ICETCP && (c.TCPPort < 0 || c.TCPPort > 65535) {
 		bad("TCPPort %d out of range", c.TCPPort)
 	}
-	for _, s := range c.ListenIPs {
-		if net.ParseIP(s) == nil {
-			bad("ListenIPs: %q is not an IP", s)
-		}
+	for _, s := range invalid(c.ListenIPs, isIP) {
+		bad("ListenIPs: %q is not an IP", s)
 	}
-	for _, s := range c.AllowedCandidateNetworks {
-		if _, err := netip.ParsePrefix(s); err != nil {
-			bad("AllowedCandidateNetworks: %q is not a network in CIDR notation", s)
-		}
+	for _, s := range invalid(c.AllowedCandidateNetworks, isNetwork) {
+		bad("AllowedCandidateNetworks: %q is not a network in CIDR notation", s)
 	}
-	for _, s := range c.NAT1To1IPs {
-		pub, local, _ := strings.Cut(s, "/")
-		if net.ParseIP(pub) == nil || (local != "" && net.ParseIP(local) == nil) {
-			bad("NAT1To1IPs: %q is not \"public\" or \"public/local\"", s)
-		}
+	for _, s := range invalid(c.NAT1To1IPs, isNAT1To1) {
+		bad("NAT1To1IPs: %q is not \"public\" or \"public/local\"", s)
 	}
 	if c.SocketReceiveBuffer < 0 || c.SocketSendBuffer < 0 {
 		bad("socket buffer sizes must not be negative")
 	}
-	if c.UDPReadInterval < 0 || c.UDPReadInterval > MaxUDPReadInterval {
+	if !validReadInterval(c.UDPReadInterval) {
 		bad("UDPReadInterval %s must be between 0 and %s", c.UDPReadInterval, MaxUDPReadInterval)
 	}
 	if c.MessagesPerSecond <= 0 || c.MessageBurst < 1 {
@@ -216,3 +209,29 @@ func (c Config) Validate() error {
 	}
 	return nil
 }
+
+// invalid returns the entries of list that ok refuses.
+func invalid(list []string, ok func(string) bool) []string {
+	var out []string
+	for _, s := range list {
+		if !ok(s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func isIP(s string) bool { return net.ParseIP(s) != nil }
+
+func isNetwork(s string) bool {
+	_, err := netip.ParsePrefix(s)
+	return err == nil
+}
+
+// isNAT1To1 accepts "public" and "public/local", see Config.NAT1To1IPs.
+func isNAT1To1(s string) bool {
+	pub, local, _ := strings.Cut(s, "/")
+	return isIP(pub) && (local == "" || isIP(local))
+}
+
+func validReadInterval(d time.Duration) bool { return d >= 0 && d <= MaxUDPReadInterval }
