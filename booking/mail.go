@@ -30,6 +30,10 @@ type MailData struct {
 	JoinToken   string        // empty in cancellations
 	ManageToken string        // set in confirmations and rebookings
 	Before      time.Duration // reminders: how long before the start
+	// JoinEarly is how long before the start the join link works, set at
+	// rendering from the office's options, so a mail queued before a
+	// configuration change states the rule in force when it is sent.
+	JoinEarly time.Duration `json:"-"`
 }
 
 // Mail is a rendered message, ready for the outbox.
@@ -124,6 +128,7 @@ func (o *Office) OpenMail(m OutboxMessage) (Mail, error) {
 	if err := json.Unmarshal(raw, &d); err != nil {
 		return Mail{}, fmt.Errorf("booking: mail %d: %w", m.ID, err)
 	}
+	d.JoinEarly = o.opt.JoinEarly
 	out, err := o.opt.Mailer.Render(d)
 	if err != nil {
 		return Mail{}, fmt.Errorf("booking: render %s mail %d: %w", d.Kind, m.ID, err)

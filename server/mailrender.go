@@ -94,7 +94,7 @@ func (r *mailRenderer) Render(d booking.MailData) (booking.Mail, error) {
 	v.Lines = append(v.Lines, mailLine{t.caseNo, ap.CaseNumber})
 	cancelled := d.Kind == booking.MailCancellation || d.Kind == booking.MailClerkCancelled
 	if d.JoinToken != "" && !cancelled {
-		v.JoinLabel, v.JoinURL = t.join, r.publicURL+"/join/"+d.JoinToken
+		v.JoinLabel, v.JoinURL = fmt.Sprintf(t.join, t.duration(d.JoinEarly)), r.publicURL+"/join/"+d.JoinToken
 	}
 	if d.ManageToken != "" && !cancelled {
 		v.ManageLabel, v.ManageURL = t.manage, r.publicURL+"/manage/"+d.ManageToken

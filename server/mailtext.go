@@ -14,14 +14,15 @@ type mailTexts struct {
 	when     string
 	service  string
 	caseNo   string
-	join     string
+	join     string // %s: how long before the start, "15 Minuten"
 	manage   string
 	footer   string
 	reminder string // %s: "in 24 hours"
 	weekdays [7]string
 	months   [12]string
-	clock    string // suffix after the time span
-	hoursFmt func(time.Duration) string
+	clock    string                     // suffix after the time span
+	hoursFmt func(time.Duration) string // "in 24 Stunden"
+	duration func(time.Duration) string // "24 Stunden"
 }
 
 func germanTexts() mailTexts {
@@ -40,7 +41,7 @@ func germanTexts() mailTexts {
 			booking.MailClerkCancelled: "Ein Termin in Ihrem Kalender wurde von der Bürgerin oder dem Bürger abgesagt. Die Zeit ist wieder frei.",
 		},
 		when: "Termin", service: "Anliegen", caseNo: "Vorgangsnummer",
-		join:     "Zur Video-Sprechstunde (ab 15 Minuten vor Beginn)",
+		join:     "Zur Video-Sprechstunde (ab %s vor Beginn)",
 		manage:   "Termin ansehen, verschieben oder absagen",
 		footer:   "Diese Nachricht wurde automatisch versandt. Bitte antworten Sie nicht darauf.",
 		reminder: "Ihr Termin beginnt %s.",
@@ -48,6 +49,7 @@ func germanTexts() mailTexts {
 		months:   [12]string{"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"},
 		clock:    " Uhr",
 		hoursFmt: func(d time.Duration) string { return "in " + germanDuration(d) },
+		duration: germanDuration,
 	}
 }
 
@@ -67,13 +69,14 @@ func englishTexts() mailTexts {
 			booking.MailClerkCancelled: "An appointment in your calendar was cancelled by the citizen. The time is free again.",
 		},
 		when: "Appointment", service: "Service", caseNo: "Case number",
-		join:     "Join the video consultation (from 15 minutes before the start)",
+		join:     "Join the video consultation (from %s before the start)",
 		manage:   "View, move or cancel the appointment",
 		footer:   "This message was sent automatically. Please do not reply.",
 		reminder: "Your appointment starts %s.",
 		weekdays: [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
 		months:   [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
 		hoursFmt: func(d time.Duration) string { return "in " + englishDuration(d) },
+		duration: englishDuration,
 	}
 }
 

@@ -90,7 +90,9 @@ function wait(info, stream) {
     clearInterval(keep);
     if (call) call.stop();
     if (stream) for (const t of stream.getTracks()) t.stop();
-    tr($("end-reason"), "end." + reason);
+    // The room opens join_early before the start; not_before carries it.
+    const minutes = Math.round((Date.parse(info.appointment.start) - Date.parse(info.not_before)) / 60000);
+    tr($("end-reason"), "end." + reason, { minutes });
     showView("v-end");
   });
   room.connect();
