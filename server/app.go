@@ -14,6 +14,7 @@ import (
 	"github.com/sprechstunde/sprechstunde/booking"
 	"github.com/sprechstunde/sprechstunde/booking/gormstore"
 	"github.com/sprechstunde/sprechstunde/server/altcha"
+	"github.com/sprechstunde/sprechstunde/server/password"
 	"github.com/sprechstunde/sprechstunde/sfu"
 )
 
@@ -64,7 +65,7 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger, opts ...Option) (
 		MaxBookingsPerEmail: cfg.MaxBookingsPerEmail,
 		JoinEarly:           cfg.JoinEarly,
 		SessionTTL:          cfg.SessionTTL,
-		Hasher:              argonHasher{gate: a.login.hashes},
+		Hasher:              password.Hasher{Gate: a.login.hashes},
 	}
 	a.links = newStaffLinks(func() *sfu.SFU { return a.media })
 	opt.SessionsEnded = a.links.revoke

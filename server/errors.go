@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprechstunde/sprechstunde/booking"
+	"github.com/sprechstunde/sprechstunde/server/password"
 )
 
 // apiError is an error with its HTTP answer already decided.
@@ -67,7 +68,7 @@ func toAPIError(err error) *apiError {
 		return newAPIError(http.StatusConflict, "conflict", "The request conflicts with stored data.")
 	case errors.Is(err, booking.ErrForbidden):
 		return newAPIError(http.StatusForbidden, "forbidden", "You may not do this.")
-	case errors.Is(err, errHashBusy):
+	case errors.Is(err, password.ErrBusy):
 		return &apiError{Status: http.StatusServiceUnavailable, Code: "busy",
 			Message: "Too many sign-ins at once; please try again in a moment.", RetryAfter: time.Second}
 	case errors.Is(err, booking.ErrUnauthenticated):

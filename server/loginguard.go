@@ -10,22 +10,23 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprechstunde/sprechstunde/booking"
+	"github.com/sprechstunde/sprechstunde/server/password"
 )
 
 // loginGuard is what protects staff login besides the per-IP limit: the
 // bound on concurrent password hashing, the per-account throttle and the
 // audit of refused attempts.
 type loginGuard struct {
-	hashes   *hashGate
+	hashes   *password.Gate
 	accounts *accountThrottle
 	denied   *loginDenials
 }
 
 func (a *App) newLoginGuard() loginGuard {
-	slots := hashSlots(a.cfg.PasswordHashConcurrency, memoryBudget(os.ReadFile))
+	slots := password.Slots(a.cfg.PasswordHashConcurrency, memoryBudget(os.ReadFile))
 	a.log.Debug("password hashing bounded", "concurrent", slots)
 	return loginGuard{
-		hashes:   newHashGate(slots, hashGateWait),
+		hashes:   password.NewGate(slots, password.DefaultWait),
 		accounts: newAccountThrottle(),
 		denied:   newLoginDenials(a.now, a.log, a.auditDeniedLogins),
 	}

@@ -39,7 +39,7 @@ func TestHashGateBoundsParallelLogins(t *testing.T) {
 		c.PasswordHashConcurrency = slots
 	})
 	var most, hashes atomic.Int64
-	env.app.login.hashes.held = func(running int) {
+	env.app.login.hashes.Held = func(running int) {
 		hashes.Add(1)
 		for cur := most.Load(); int64(running) > cur && !most.CompareAndSwap(cur, int64(running)); cur = most.Load() {
 		}
@@ -86,10 +86,10 @@ func TestHashGateBusy(t *testing.T) {
 	})
 	admin := env.login(testAdminEmail)
 	gate := env.app.login.hashes
-	gate.wait = 10 * time.Millisecond
+	gate.Wait = 10 * time.Millisecond
 	entered, release := make(chan struct{}), make(chan struct{})
 	var first atomic.Bool
-	gate.held = func(int) {
+	gate.Held = func(int) {
 		if first.CompareAndSwap(false, true) {
 			close(entered)
 			<-release

@@ -1,9 +1,7 @@
 package server
 
 import (
-	"errors"
 	"io/fs"
-	"runtime"
 	"runtime/debug"
 	"testing"
 )
@@ -39,43 +37,5 @@ func TestMemoryBudget(t *testing.T) {
 				t.Errorf("memoryBudget = %d, want %d", got, tt.want)
 			}
 		})
-	}
-}
-
-func TestHashSlots(t *testing.T) {
-	perHash := int64(argonMemoryKiB) << 10
-	cpuCap := 4 * runtime.GOMAXPROCS(0)
-	tests := []struct {
-		name       string
-		configured int
-		budget     int64
-		want       int
-	}{
-		{"configured wins", 3, 1 << 40, 3},
-		{"a quarter of 512 MiB", 0, 512 << 20, min(int(512<<20/4/perHash), cpuCap)},
-		{"tiny container still hashes", 0, 32 << 20, 1},
-		{"big host capped per CPU", 0, 1 << 40, cpuCap},
-	}
-	for _, tt := range tests {
-		if got := hashSlots(tt.configured, tt.budget); got != tt.want {
-			t.Errorf("%s: hashSlots(%d, %d) = %d, want %d", tt.name, tt.configured, tt.budget, got, tt.want)
-		}
-	}
-}
-
-// TestHashGateRefusesWhenFull: with the one slot held, run answers
-// errHashBusy without calling f.
-func TestHashGateRefusesWhenFull(t *testing.T) {
-	g := newHashGate(1, 0)
-	err := g.run(func() {
-		if err := g.run(func() { t.Error("ran without a slot") }); !errors.Is(err, errHashBusy) {
-			t.Errorf("second run: %v, want errHashBusy", err)
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := g.run(func() {}); err != nil {
-		t.Fatalf("after release: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package server
+package password
 
 import (
 	"encoding/base64"
@@ -11,7 +11,7 @@ import (
 )
 
 func TestHashPasswordFormat(t *testing.T) {
-	h, err := HashPassword("Sprechstunde-2024!")
+	h, err := Hash("Sprechstunde-2024!")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -19,24 +19,24 @@ func TestHashPasswordFormat(t *testing.T) {
 	if !re.MatchString(h) {
 		t.Errorf("hash %q does not match %s", h, re)
 	}
-	h2, err := HashPassword("Sprechstunde-2024!")
+	h2, err := Hash("Sprechstunde-2024!")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if h == h2 {
 		t.Error("two hashes of the same password are equal: salt not random")
 	}
-	if PasswordNeedsRehash(h) {
+	if NeedsRehash(h) {
 		t.Error("fresh hash reported as needing rehash")
 	}
-	if _, err := HashPassword(""); err == nil {
+	if _, err := Hash(""); err == nil {
 		t.Error("empty password hashed without error")
 	}
 }
 
 func TestVerifyPassword(t *testing.T) {
 	const pw = "Bürgeramt Köln 🗝"
-	h, err := HashPassword(pw)
+	h, err := Hash(pw)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,16 +61,16 @@ func TestVerifyPassword(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ok, err := VerifyPassword(tt.encoded, tt.pw)
+			ok, err := Verify(tt.encoded, tt.pw)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if ok != tt.want {
-				t.Errorf("VerifyPassword = %v, want %v", ok, tt.want)
+				t.Errorf("Verify = %v, want %v", ok, tt.want)
 			}
 		})
 	}
-	if !PasswordNeedsRehash(old) {
+	if !NeedsRehash(old) {
 		t.Error("weaker hash not reported as needing rehash")
 	}
 }
@@ -79,7 +79,7 @@ func TestVerifyPasswordMalformed(t *testing.T) {
 	salt := base64.RawStdEncoding.EncodeToString([]byte("0123456789abcdef"))
 	key := base64.RawStdEncoding.EncodeToString(make([]byte, 32))
 	valid := "$argon2id$v=19$m=19456,t=2,p=1$" + salt + "$" + key
-	if _, err := VerifyPassword(valid, "x"); err != nil {
+	if _, err := Verify(valid, "x"); err != nil {
 		t.Fatalf("baseline hash rejected: %v", err)
 	}
 
@@ -110,14 +110,14 @@ func TestVerifyPasswordMalformed(t *testing.T) {
 	}
 	for name, encoded := range tests {
 		t.Run(name, func(t *testing.T) {
-			ok, err := VerifyPassword(encoded, "x")
+			ok, err := Verify(encoded, "x")
 			if err == nil || ok {
-				t.Fatalf("VerifyPassword(%q) = %v, %v; want error", encoded, ok, err)
+				t.Fatalf("Verify(%q) = %v, %v; want error", encoded, ok, err)
 			}
-			if !errors.Is(err, errMalformedHash) {
-				t.Errorf("error %v does not wrap errMalformedHash", err)
+			if !errors.Is(err, ErrMalformedHash) {
+				t.Errorf("error %v does not wrap ErrMalformedHash", err)
 			}
-			if !PasswordNeedsRehash(encoded) {
+			if !NeedsRehash(encoded) {
 				t.Error("malformed hash must need a rehash")
 			}
 		})
