@@ -2,11 +2,12 @@
 
 GO          ?= go
 BIN         ?= bin/sprechstunde
+LOAD_BIN    ?= bin/sprechstunde-load
 # -timeout per test binary keeps a hung test from eating the CI budget.
 TEST_FLAGS  ?= -race -count=1 -timeout 15m
 TEST_PKGS   ?= ./...
 
-.PHONY: run build build-deps test test-deps lint fmt bench bench-sfu screenshots figures clean
+.PHONY: run build build-deps test test-deps lint fmt load-tool bench bench-sfu screenshots figures clean
 
 ## run: start the server in demo mode (override with SPRECHSTUNDE_DEMO=false)
 run: build-deps
@@ -27,7 +28,7 @@ test-deps:
 
 ## test: full suite with the race detector against a throw-away PostgreSQL
 test: test-deps
-	$(GO) vet -tags sfutrace ./sfu/
+	$(GO) vet -tags sfutrace ./sfu/...
 	bash scripts/pgtest.sh run -- $(GO) test $(TEST_FLAGS) $(TEST_PKGS)
 
 ## lint: formatting, vet and the package layering rules
@@ -35,20 +36,24 @@ lint:
 	@unformatted=$$(gofmt -l .); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
-	$(GO) vet -tags sfutrace ./sfu/
+	$(GO) vet -tags sfutrace ./sfu/...
 	$(GO) test -count=1 -run TestImportDirection ./server/
 
 ## fmt: format all Go files
 fmt:
 	gofmt -w .
 
-## bench: booking load generator
-bench:
-	$(GO) run . loadgen booking
+## load-tool: the load generators' own binary (the product binary has none)
+load-tool: build-deps
+	$(GO) build -o $(LOAD_BIN) ./cmd/sprechstunde-load
 
-## bench-sfu: SFU load generator
-bench-sfu:
-	$(GO) run . loadgen sfu
+## bench: booking load generator (flags: make bench ARGS='-clients 200')
+bench: load-tool
+	$(LOAD_BIN) booking $(ARGS)
+
+## bench-sfu: SFU load generator (flags: make bench-sfu ARGS='-steps 50,100')
+bench-sfu: load-tool
+	$(LOAD_BIN) sfu $(ARGS)
 
 ## screenshots: PNGs of every page state, desktop and 390 px phone width, into screenshots/
 screenshots: test-deps

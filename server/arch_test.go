@@ -8,55 +8,137 @@ import (
 	"testing"
 )
 
-// TestImportDirection guards the layering: the booking domain stays free of
-// storage, HTTP and media code, and the SFU knows nothing about bookings or
-// HTTP routing. Both packages must exist.
-func TestImportDirection(t *testing.T) {
-	root, mod := moduleRoot(t)
-	infra := []string{
-		"gorm.io/",
-		"github.com/glebarez/", // SQLite driver
-		"github.com/jackc/",    // PostgreSQL driver
-		"github.com/labstack/echo",
+// Tooling the product binary must never link: test support and the load
+// generators (with the SFU child's allow-all authorizer), which live in
+// their own binary, cmd/sprechstunde-load.
+func toolingPrefixes(mod string) []string {
+	return []string{
+		"testing",
+		"net/http/httptest",
+		mod + "/sfu/sfutest",
+		mod + "/sfu/sfuload",
+		mod + "/cmd",
 	}
-	tests := []struct {
-		pkg       string
-		forbidden []string // import path prefixes
-	}{
-		{"./booking", slices.Concat(infra, []string{
+}
+
+// storageAndHTTP are the infrastructure imports the domain and the SFU stay
+// free of.
+var storageAndHTTP = []string{
+	"gorm.io/",
+	"github.com/mattn/go-sqlite3", // SQLite driver (cgo), under gorm.io/driver/sqlite
+	"github.com/jackc/",           // PostgreSQL driver
+	"github.com/labstack/echo",
+}
+
+// importRule forbids import path prefixes to the packages matching pattern:
+// among all their dependencies, or (direct) among their own imports only.
+type importRule struct {
+	pattern   string
+	direct    bool
+	forbidden []string
+}
+
+func importRules(mod string) []importRule {
+	return []importRule{
+		// The product binary.
+		{".", false, toolingPrefixes(mod)},
+		{"./booking", false, slices.Concat(storageAndHTTP, []string{
 			"github.com/pion/",
 			mod + "/sfu",
 			mod + "/server",
 			mod + "/booking/gormstore",
 		})},
-		{"./sfu", slices.Concat(infra, []string{
+		{"./sfu", false, slices.Concat(storageAndHTTP, []string{
 			mod + "/booking",
 			mod + "/server",
 		})},
+		// Handlers reach the database through the booking use cases and
+		// gormstore only, never through gorm itself.
+		{"./server/...", true, []string{"gorm.io/", "github.com/mattn/go-sqlite3", "github.com/jackc/"}},
 		// The challenge package needs the standard library only.
-		{"./server/altcha", slices.Concat(infra, []string{
+		{"./server/altcha", false, slices.Concat(storageAndHTTP, []string{
 			"github.com/pion/",
 			"golang.org/x/",
 			mod + "/booking",
 			mod + "/sfu",
 		})},
 	}
-	for _, tt := range tests {
-		t.Run(tt.pkg, func(t *testing.T) {
+}
+
+// TestImportDirection guards the layering (docs/architecture.md): the
+// product binary links no tooling, the booking domain stays free of
+// storage, HTTP and media code, the SFU knows nothing about bookings or
+// HTTP routing, and handlers do not import gorm. Every package named must
+// exist.
+func TestImportDirection(t *testing.T) {
+	root, mod := moduleRoot(t)
+	for _, r := range importRules(mod) {
+		t.Run(r.pattern, func(t *testing.T) {
 			// -e: a package that doesn't build yet still lists its imports.
-			deps := goList(t, root, "-e", "-deps", tt.pkg)
-			if self := mod + strings.TrimPrefix(tt.pkg, "."); !slices.Contains(deps, self) {
-				t.Fatalf("package %s not found (go list: %v)", self, deps)
+			format := `{{.ImportPath}}{{range .Deps}} {{.}}{{end}}`
+			if r.direct {
+				format = `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`
 			}
-			for _, dep := range deps {
-				for _, f := range tt.forbidden {
-					if under(dep, f) {
-						t.Errorf("%s depends on %s (forbidden: %s)", tt.pkg, dep, f)
-					}
+			lines := goList(t, root, "-e", "-f", format, r.pattern)
+			if self := mod + strings.TrimSuffix(strings.TrimPrefix(r.pattern, "."), "/..."); !slices.ContainsFunc(lines, func(l string) bool {
+				return strings.HasPrefix(l, self+" ") || l == self
+			}) {
+				t.Fatalf("package %s not found (go list: %v)", self, lines)
+			}
+			verb := "depends on"
+			if r.direct {
+				verb = "imports"
+			}
+			for _, l := range lines {
+				f := strings.Fields(l)
+				for _, v := range violations(f[1:], r.forbidden) {
+					t.Errorf("%s %s %s", f[0], verb, v)
 				}
 			}
 		})
 	}
+}
+
+// TestImportRulesCatchOldMistakes: the rules refuse what the layering once
+// got wrong, so a relapse fails TestImportDirection.
+func TestImportRulesCatchOldMistakes(t *testing.T) {
+	const mod = "example.com/m"
+	rules := map[string]importRule{}
+	for _, r := range importRules(mod) {
+		rules[r.pattern] = r
+	}
+	tests := []struct {
+		name, pattern string
+		imports       []string
+	}{
+		{"load generator in the product", ".", []string{mod + "/server", mod + "/sfu/sfuload"}},
+		{"test client in the product", ".", []string{mod + "/sfu/sfutest"}},
+		{"testing in the product", ".", []string{"testing"}},
+		{"httptest in the product", ".", []string{"net/http/httptest"}},
+		{"handler importing gorm", "./server/...", []string{"gorm.io/gorm"}},
+		{"sfu importing booking", "./sfu", []string{mod + "/booking"}},
+		{"domain importing the SQLite driver", "./booking", []string{"github.com/mattn/go-sqlite3"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := violations(tt.imports, rules[tt.pattern].forbidden); len(got) == 0 {
+				t.Errorf("rule %s allows %v", tt.pattern, tt.imports)
+			}
+		})
+	}
+}
+
+// violations lists the imports that lie under a forbidden prefix.
+func violations(imports, forbidden []string) []string {
+	var out []string
+	for _, dep := range imports {
+		for _, f := range forbidden {
+			if under(dep, f) {
+				out = append(out, dep+" (forbidden: "+f+")")
+			}
+		}
+	}
+	return out
 }
 
 // under reports whether path is prefix itself or lies below it. Prefixes

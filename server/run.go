@@ -31,7 +31,6 @@ const usage = `usage: sprechstunde [command] [flags]
 
 commands:
   serve            start the server (default)
-  loadgen booking  run an appointment rush against a server and print figures
   user add         create a staff account: -email -name -role (password from SPRECHSTUNDE_NEW_PASSWORD)
   healthcheck      exit 0 when the local server answers /healthz (for containers)
   audit verify     check the hash chain of the audit log; names the first broken entry
@@ -51,8 +50,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			runtime.GOMAXPROCS(sfu.Procs(runtime.GOMAXPROCS(0)))
 		}
 		return serve(ctx, args, getenv, stdout, stderr)
-	case "loadgen":
-		return loadgen(ctx, args, getenv, stdout, stderr)
 	case "user":
 		return userCommand(ctx, args, getenv, stdout, stderr)
 	case "healthcheck":

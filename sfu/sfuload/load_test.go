@@ -95,7 +95,7 @@ func TestProcReaders(t *testing.T) {
 // binary, re-executed).
 func TestRunSmoke(t *testing.T) {
 	if IsChild() {
-		_, _ = Run(context.Background(), Config{}, nil)
+		RunChild()
 		return
 	}
 	var out bytes.Buffer

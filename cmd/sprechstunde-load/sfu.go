@@ -1,4 +1,4 @@
-package server
+package main
 
 import (
 	"context"
@@ -11,26 +11,12 @@ import (
 	"github.com/sprechstunde/sprechstunde/sfu/sfuload"
 )
 
-// loadgen dispatches `sprechstunde loadgen <kind>`.
-func loadgen(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		return fmt.Errorf("usage: sprechstunde loadgen booking|sfu [flags]")
-	}
-	switch args[0] {
-	case "booking":
-		return loadgenBooking(ctx, args[1:], getenv, stdout, stderr)
-	case "sfu":
-		return loadgenSFU(ctx, args[1:], getenv, stdout, stderr)
-	}
-	return fmt.Errorf("loadgen: unknown kind %q (booking or sfu)", args[0])
-}
-
 // loadgenSFU runs sfuload's ramp of 1:1 sessions. By default the SFU runs
-// in a child process (this binary, re-executed with the same arguments) so
-// its CPU and memory are measured apart from the load generator's.
-func loadgenSFU(ctx context.Context, args []string, _ func(string) string, stdout, stderr io.Writer) error {
+// in a child process (this binary, re-executed with the same arguments; see
+// main) so its CPU and memory are measured apart from the load generator's.
+func loadgenSFU(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg := sfuload.DefaultConfig()
-	fs := flag.NewFlagSet("loadgen sfu", flag.ContinueOnError)
+	fs := flag.NewFlagSet("sprechstunde-load sfu", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	steps := fs.String("steps", "", "comma-separated session counts (default 10,25,50,75,100,125,150)")
 	fs.DurationVar(&cfg.Settle, "settle", cfg.Settle, "settle time after each ramp step")
