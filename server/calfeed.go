@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprechstunde/sprechstunde/booking"
+	"github.com/sprechstunde/sprechstunde/server/ical"
 )
 
 // handleRotateFeed creates or replaces the clerk's secret calendar URL.
@@ -41,7 +42,7 @@ func (a *App) handleCalendarFeed(c echo.Context) error {
 	loc := a.cfg.Location()
 	now := a.now()
 	years := []int{now.In(loc).Year(), now.In(loc).Year() + 1}
-	cal := newCalendar("", loc, years...)
+	cal := ical.NewCalendar("", loc, years...)
 	cal.SetXWRCalName("Sprechstunde")
 	names := map[int64]string{}
 	for _, ap := range list {
@@ -50,7 +51,7 @@ func (a *App) handleCalendarFeed(c echo.Context) error {
 				names[ap.ServiceID] = s.Name
 			}
 		}
-		addEvent(cal, loc, icsEvent{UID: caseUID(ap.CaseNumber, mailDomain(a.cfg)), Sequence: ap.Sequence,
+		ical.AddEvent(cal, loc, ical.Event{UID: ical.CaseUID(ap.CaseNumber, mailDomain(a.cfg)), Sequence: ap.Sequence,
 			Start: ap.Start, End: ap.End, Summary: feedSummary(names[ap.ServiceID], ap)}, now)
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")

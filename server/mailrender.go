@@ -11,6 +11,7 @@ import (
 	ics "github.com/arran4/golang-ical"
 
 	"github.com/sprechstunde/sprechstunde/booking"
+	"github.com/sprechstunde/sprechstunde/server/ical"
 )
 
 // mailRenderer implements booking.MailRenderer with a plain-text and an
@@ -83,13 +84,13 @@ func (r *mailRenderer) Render(d booking.MailData) (booking.Mail, error) {
 	ap := d.Appointment
 	start, end := ap.Start.In(r.loc), ap.End.In(r.loc)
 	// The subject becomes a mail header: it must stay on one line.
-	v := mailView{Lang: lang, Subject: safeLine(fmt.Sprintf(t.subject[d.Kind], ap.CaseNumber)), Heading: t.heading[d.Kind], Footer: t.footer}
+	v := mailView{Lang: lang, Subject: ical.SafeLine(fmt.Sprintf(t.subject[d.Kind], ap.CaseNumber)), Heading: t.heading[d.Kind], Footer: t.footer}
 	if d.Kind == booking.MailReminder {
 		v.Heading = fmt.Sprintf(t.reminder, t.hoursFmt(d.Before))
 	}
 	v.Lines = []mailLine{{t.when, t.span(lang, start, end)}}
 	if d.ServiceName != "" {
-		v.Lines = append(v.Lines, mailLine{t.service, safeLine(d.ServiceName)})
+		v.Lines = append(v.Lines, mailLine{t.service, ical.SafeLine(d.ServiceName)})
 	}
 	v.Lines = append(v.Lines, mailLine{t.caseNo, ap.CaseNumber})
 	cancelled := d.Kind == booking.MailCancellation || d.Kind == booking.MailClerkCancelled
@@ -119,13 +120,13 @@ func (r *mailRenderer) Render(d booking.MailData) (booking.Mail, error) {
 
 func (r *mailRenderer) invitation(method ics.Method, d booking.MailData, summary, joinURL string, seq int) string {
 	ap := d.Appointment
-	cal := newCalendar(method, r.loc, appointmentYears(ap, r.loc)...)
+	cal := ical.NewCalendar(method, r.loc, ical.AppointmentYears(ap, r.loc)...)
 	title := d.ServiceName
 	if title == "" {
 		title = summary
 	}
-	addEvent(cal, r.loc, icsEvent{
-		UID: caseUID(ap.CaseNumber, r.domain), Sequence: seq, Start: ap.Start, End: ap.End,
+	ical.AddEvent(cal, r.loc, ical.Event{
+		UID: ical.CaseUID(ap.CaseNumber, r.domain), Sequence: seq, Start: ap.Start, End: ap.End,
 		Summary: title + " (" + ap.CaseNumber + ")", Description: joinURL, URL: joinURL,
 		Cancelled: method == ics.MethodCancel, Alarm: method == ics.MethodRequest,
 		Organizer: r.from, Attendee: d.To,

@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/sprechstunde/sprechstunde/server/ical"
 )
 
 // handleManageICS offers the booking as a calendar file for the citizen's
@@ -20,9 +22,9 @@ func (a *App) handleManageICS(c echo.Context) error {
 		title = s.Name
 	}
 	loc := a.cfg.Location()
-	cal := newCalendar("", loc, appointmentYears(ap, loc)...)
-	addEvent(cal, loc, icsEvent{
-		UID: caseUID(ap.CaseNumber, mailDomain(a.cfg)), Sequence: ap.Sequence, Start: ap.Start, End: ap.End,
+	cal := ical.NewCalendar("", loc, ical.AppointmentYears(ap, loc)...)
+	ical.AddEvent(cal, loc, ical.Event{
+		UID: ical.CaseUID(ap.CaseNumber, mailDomain(a.cfg)), Sequence: ap.Sequence, Start: ap.Start, End: ap.End,
 		Summary:     title + " (" + ap.CaseNumber + ")",
 		Description: "Den Link zum Beitreten finden Sie in Ihrer Bestätigungs-E-Mail. / The link to join is in your confirmation e-mail.",
 		Alarm:       true,

@@ -1,4 +1,4 @@
-package server
+package ical
 
 import (
 	"strings"
@@ -6,15 +6,15 @@ import (
 )
 
 // Values that reach a line-based format (iCalendar properties, mail
-// headers and bodies, feeds) pass through safeLine or safeText on the way
+// headers and bodies, feeds) pass through SafeLine or SafeText on the way
 // out. Input validation refuses control characters already; these guard
 // values stored before that rule or written to the database directly, and
 // make up for encoders that pass a bare CR through (golang-ical escapes LF
 // in TEXT values, not CR, and a CR ends the property for most parsers).
 
-// safeLine returns s on one line: line breaks become spaces and other
+// SafeLine returns s on one line: line breaks become spaces and other
 // control characters are dropped.
-func safeLine(s string) string {
+func SafeLine(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r == '\r' || r == '\n' || r == '\u2028' || r == '\u2029':
@@ -26,9 +26,9 @@ func safeLine(s string) string {
 	}, s)
 }
 
-// safeText keeps line breaks, all as LF (CRLF and a lone CR too), and
+// SafeText keeps line breaks, all as LF (CRLF and a lone CR too), and
 // drops other control characters.
-func safeText(s string) string {
+func SafeText(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	return strings.Map(func(r rune) rune {
 		switch {

@@ -1,4 +1,6 @@
-package server
+// Package ical writes iCalendar objects: appointments with the office's
+// time zone, for invitations, the manage download and the clerk feed.
+package ical
 
 import (
 	"fmt"
@@ -12,8 +14,8 @@ import (
 // icsLocal is the floating form of DTSTART/DTEND that carries a TZID.
 const icsLocal = "20060102T150405"
 
-// icsEvent describes one calendar entry.
-type icsEvent struct {
+// Event describes one calendar entry.
+type Event struct {
 	UID         string
 	Sequence    int
 	Start, End  time.Time
@@ -26,9 +28,9 @@ type icsEvent struct {
 	Attendee    string
 }
 
-// newCalendar starts an iCalendar object with the zone definition of loc,
+// NewCalendar starts an iCalendar object with the zone definition of loc,
 // so clients show times in the office's zone across DST changes.
-func newCalendar(method ics.Method, loc *time.Location, years ...int) *ics.Calendar {
+func NewCalendar(method ics.Method, loc *time.Location, years ...int) *ics.Calendar {
 	cal := ics.NewCalendar()
 	cal.SetProductId("-//Sprechstunde//Terminbuchung//DE")
 	if method != "" {
@@ -38,12 +40,12 @@ func newCalendar(method ics.Method, loc *time.Location, years ...int) *ics.Calen
 	return cal
 }
 
-// addEvent adds e to cal. Every text passes safeLine or safeText here, the
+// AddEvent adds e to cal. Every text passes SafeLine or SafeText here, the
 // one place all calendar output (invitations, the manage download, the
 // clerk feed) goes through.
-func addEvent(cal *ics.Calendar, loc *time.Location, e icsEvent, now time.Time) {
-	e.UID, e.Summary, e.Description = safeLine(e.UID), safeLine(e.Summary), safeText(e.Description)
-	e.URL, e.Organizer, e.Attendee = safeLine(e.URL), safeLine(e.Organizer), safeLine(e.Attendee)
+func AddEvent(cal *ics.Calendar, loc *time.Location, e Event, now time.Time) {
+	e.UID, e.Summary, e.Description = SafeLine(e.UID), SafeLine(e.Summary), SafeText(e.Description)
+	e.URL, e.Organizer, e.Attendee = SafeLine(e.URL), SafeLine(e.Organizer), SafeLine(e.Attendee)
 	ev := cal.AddEvent(e.UID)
 	ev.SetDtStampTime(now)
 	ev.SetSequence(e.Sequence)
@@ -160,13 +162,13 @@ func firstOr(ys []int, def int) int {
 	return def
 }
 
-// caseUID is the stable UID of a case's calendar entry: rebookings and the
+// CaseUID is the stable UID of a case's calendar entry: rebookings and the
 // cancellation update the same entry in the citizen's calendar.
-func caseUID(number, domain string) string {
+func CaseUID(number, domain string) string {
 	return "case-" + number + "@" + domain
 }
 
-// appointmentYears are the years whose zone rules an entry needs.
-func appointmentYears(ap booking.Appointment, loc *time.Location) []int {
+// AppointmentYears are the years whose zone rules an entry needs.
+func AppointmentYears(ap booking.Appointment, loc *time.Location) []int {
 	return []int{ap.Start.In(loc).Year(), ap.End.In(loc).Year()}
 }
