@@ -1,8 +1,11 @@
 package gormstore
 
-// Row structs are the database shape; mapping.go converts them to and from
-// booking types. Instants are stored as Unix seconds so that range queries
-// compare integers identically on SQLite and PostgreSQL.
+// Row structs map the tables that the literal migrations create
+// (migrations_sqlite.go, migrations_postgres.go); mapping.go converts them
+// to and from booking types. Nothing creates tables from them, so their
+// size and index tags only describe the schema. Instants are stored as Unix
+// seconds so that range queries compare integers identically on SQLite and
+// PostgreSQL.
 
 type serviceRow struct {
 	ID               int64  `gorm:"primaryKey"`
@@ -127,10 +130,3 @@ type eventRow struct {
 }
 
 func (eventRow) TableName() string { return "case_events" }
-
-type migrationRow struct {
-	Version   int   `gorm:"primaryKey;autoIncrement:false"`
-	AppliedAt int64 `gorm:"not null"`
-}
-
-func (migrationRow) TableName() string { return "schema_migrations" }

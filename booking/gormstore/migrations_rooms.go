@@ -1,16 +1,11 @@
 package gormstore
 
-import (
-	"fmt"
-
-	"gorm.io/gorm"
-)
-
-// migrateRoomSessions keeps room sessions in the database instead of one
-// process's memory, so a call survives a restart (and several processes
-// share them), and indexes call events for closing calls a crash left open.
-func migrateRoomSessions(tx *gorm.DB, _ bool) error {
-	for _, q := range []string{
+// roomSessionsMigration is migration 6 on both databases: room sessions in
+// the database instead of one process's memory, so a call survives a
+// restart (and several processes share them), and call events indexed for
+// closing calls a crash left open. Released; never edit.
+func roomSessionsMigration() migration {
+	return migration{
 		`CREATE TABLE room_sessions (
 			token_hash     VARCHAR(64) PRIMARY KEY,
 			appointment_id BIGINT NOT NULL,
@@ -25,10 +20,5 @@ func migrateRoomSessions(tx *gorm.DB, _ bool) error {
 		`CREATE INDEX idx_room_sessions_participant ON room_sessions (appointment_id, participant_id)`,
 		`CREATE INDEX idx_room_sessions_expires ON room_sessions (expires_unix)`,
 		`CREATE INDEX idx_case_events_type_at ON case_events (type, at)`,
-	} {
-		if err := tx.Exec(q).Error; err != nil {
-			return fmt.Errorf("%s: %w", q, err)
-		}
 	}
-	return nil
 }
