@@ -102,8 +102,12 @@ function renderWaiting() {
   for (const ev of st.waiting.values()) {
     for (const w of ev.waiting) {
       total++;
+      // The same join link opened on another device: in the console the
+      // clerk decides whether it replaces the device in the call.
+      const second = w.second_device ? el("strong", { class: "second-device", "data-second-device": w.participant_id, text: "staff.secondDevice" }) : null;
       ul.append(el("li", { "data-appointment": ev.appointment_id },
         el("span", { text: "staff.waitingItem", vars: { name: w.display_name, startTime: ev.start, caseNo: ev.case_number } }),
+        second,
         el("a", { class: "button primary", href: `/staff/console/${ev.appointment_id}?case=${encodeURIComponent(ev.case_number)}`, text: "staff.openConsole" })));
     }
   }
@@ -113,7 +117,7 @@ function renderWaiting() {
 
 /** Tone and highlight when someone new is waiting; the status line is read out. */
 function cue(arrived, ev) {
-  tr($("live-status"), "staff.arrived", { name: arrived[0].display_name, startTime: ev.start });
+  tr($("live-status"), arrived[0].second_device ? "staff.arrivedSecondDevice" : "staff.arrived", { name: arrived[0].display_name, startTime: ev.start });
   const panel = $("waiting-panel");
   panel.classList.remove("live-cue");
   void panel.offsetWidth;
