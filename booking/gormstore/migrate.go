@@ -31,6 +31,7 @@ func migrations(postgres bool) []migration {
 // transaction where no Store is open yet).
 type txRunner func(ctx context.Context, fn func(tx *gorm.DB) error) error
 
+// migrate brings the database to the newest schema version.
 func (s *Store) migrate(ctx context.Context, log *slog.Logger) error {
 	return migrateTo(ctx, s.write, s.postgres, len(migrations(s.postgres)), log)
 }
