@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sprechstunde/sprechstunde/booking"
+	"github.com/sprechstunde/sprechstunde/server/mailer"
 )
 
 // asyncState is the App's share of mails and background jobs.
@@ -39,12 +40,12 @@ func (a *App) setupAsync(ctx context.Context, opt *booking.Options) error {
 	if err := a.setupBookingChallenge(key); err != nil {
 		return err
 	}
-	opt.Mailer = newMailRenderer(a.cfg, a.now)
+	opt.Mailer = mailer.NewRenderer(mailer.Options{PublicURL: a.cfg.PublicURL, From: a.cfg.MailFrom, Location: a.cfg.Location(), Now: a.now})
 	opt.Reminders = reminders
 	opt.NoShowGrace = a.cfg.NoShowGrace
 	opt.Retention = a.cfg.Retention.domain()
 	if a.cfg.SMTPURL != "" {
-		if a.async.sender, err = newSMTPSender(a.cfg); err != nil {
+		if a.async.sender, err = mailer.NewSMTPSender(a.cfg.SMTPURL, a.cfg.MailFrom, mailDomain(a.cfg)); err != nil {
 			return err
 		}
 	}
@@ -136,3 +137,6 @@ func (a *App) logMailSetup() {
 		a.log.Warn("smtp_url not set: mails are queued but not sent")
 	}
 }
+
+// mailDomain is the host of the public URL, used in UIDs and Message-IDs.
+func mailDomain(cfg Config) string { return mailer.Domain(cfg.PublicURL) }

@@ -10,6 +10,7 @@ import (
 	ics "github.com/arran4/golang-ical"
 
 	"github.com/sprechstunde/sprechstunde/booking"
+	"github.com/sprechstunde/sprechstunde/server/mailer"
 )
 
 // TestAdminTextRefusesControls: a line break or other control character
@@ -117,7 +118,7 @@ func TestICSEscapesStoredText(t *testing.T) {
 	env := newTestEnv(t, "sqlite", nil)
 	admin := env.login(testAdminEmail)
 	_, svc := env.office(admin, "clerk@amt.example")
-	if err := env.app.store.DB().Exec("UPDATE services SET name = ? WHERE id = ?", injected, svc).Error; err != nil {
+	if err := env.rawSQL().Exec("UPDATE services SET name = ? WHERE id = ?", injected, svc).Error; err != nil {
 		t.Fatal(err)
 	}
 	var b bookingOut
@@ -136,7 +137,8 @@ func TestICSEscapesStoredText(t *testing.T) {
 		checkNoInjection(t, body)
 	})
 	t.Run("mail", func(t *testing.T) {
-		r := newMailRenderer(env.cfg, func() time.Time { return testNow })
+		r := mailer.NewRenderer(mailer.Options{PublicURL: env.cfg.PublicURL, From: env.cfg.MailFrom, Location: env.cfg.Location(),
+			Now: func() time.Time { return testNow }})
 		ap, err := env.app.office.ByManageToken(context.Background(), lastSegment(b.ManageURL))
 		if err != nil {
 			t.Fatal(err)

@@ -1,4 +1,6 @@
-package server
+// Package mailer renders booking mails (plain text, HTML and an iCalendar
+// invitation, in the booking's language) and delivers them over SMTP.
+package mailer
 
 import (
 	"fmt"
@@ -14,10 +16,10 @@ import (
 	"github.com/sprechstunde/sprechstunde/server/ical"
 )
 
-// mailRenderer implements booking.MailRenderer with a plain-text and an
+// Renderer implements booking.MailRenderer with a plain-text and an
 // HTML part (html/template escapes every value) and, where the calendar
 // changes, an iCalendar attachment.
-type mailRenderer struct {
+type Renderer struct {
 	publicURL string
 	from      string
 	domain    string // right-hand side of UIDs and Message-IDs
@@ -27,17 +29,26 @@ type mailRenderer struct {
 	html      *htmltemplate.Template
 }
 
-func newMailRenderer(cfg Config, now func() time.Time) *mailRenderer {
-	return &mailRenderer{
-		publicURL: cfg.PublicURL, from: cfg.MailFrom, domain: mailDomain(cfg), loc: cfg.Location(), now: now,
+// Options is what rendering needs from the configuration.
+type Options struct {
+	PublicURL string         // links point here; its host names UIDs and Message-IDs
+	From      string         // organizer of invitations
+	Location  *time.Location // the office's time zone
+	Now       func() time.Time
+}
+
+// NewRenderer returns a renderer for o.
+func NewRenderer(o Options) *Renderer {
+	return &Renderer{
+		publicURL: o.PublicURL, from: o.From, domain: Domain(o.PublicURL), loc: o.Location, now: o.Now,
 		text: texttemplate.Must(texttemplate.New("text").Parse(textMailTemplate)),
 		html: htmltemplate.Must(htmltemplate.New("html").Parse(htmlMailTemplate)),
 	}
 }
 
-// mailDomain is the host of the public URL, used in UIDs and Message-IDs.
-func mailDomain(cfg Config) string {
-	if u, err := url.Parse(cfg.PublicURL); err == nil && u.Hostname() != "" {
+// Domain is the host of the public URL, used in UIDs and Message-IDs.
+func Domain(publicURL string) string {
+	if u, err := url.Parse(publicURL); err == nil && u.Hostname() != "" {
 		return u.Hostname()
 	}
 	return "localhost"
@@ -79,7 +90,7 @@ const htmlMailTemplate = `<!DOCTYPE html>
 `
 
 // Render implements booking.MailRenderer.
-func (r *mailRenderer) Render(d booking.MailData) (booking.Mail, error) {
+func (r *Renderer) Render(d booking.MailData) (booking.Mail, error) {
 	t, lang := textsFor(d.Language)
 	ap := d.Appointment
 	start, end := ap.Start.In(r.loc), ap.End.In(r.loc)
@@ -102,10 +113,10 @@ func (r *mailRenderer) Render(d booking.MailData) (booking.Mail, error) {
 	}
 	var text, html strings.Builder
 	if err := r.text.Execute(&text, v); err != nil {
-		return booking.Mail{}, fmt.Errorf("server: text mail: %w", err)
+		return booking.Mail{}, fmt.Errorf("mailer: text mail: %w", err)
 	}
 	if err := r.html.Execute(&html, v); err != nil {
-		return booking.Mail{}, fmt.Errorf("server: html mail: %w", err)
+		return booking.Mail{}, fmt.Errorf("mailer: html mail: %w", err)
 	}
 	m := booking.Mail{To: d.To, Subject: v.Subject, Text: text.String(), HTML: html.String()}
 	switch d.Kind {
@@ -118,7 +129,7 @@ func (r *mailRenderer) Render(d booking.MailData) (booking.Mail, error) {
 	return m, nil
 }
 
-func (r *mailRenderer) invitation(method ics.Method, d booking.MailData, summary, joinURL string, seq int) string {
+func (r *Renderer) invitation(method ics.Method, d booking.MailData, summary, joinURL string, seq int) string {
 	ap := d.Appointment
 	cal := ical.NewCalendar(method, r.loc, ical.AppointmentYears(ap, r.loc)...)
 	title := d.ServiceName

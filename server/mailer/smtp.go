@@ -1,4 +1,4 @@
-package server
+package mailer
 
 import (
 	"context"
@@ -17,10 +17,10 @@ import (
 // smtpTimeout bounds one delivery; the mail lease must exceed it.
 const smtpTimeout = 30 * time.Second
 
-// smtpSender delivers outbox mails with go-mail over the configured URL:
+// SMTPSender delivers outbox mails with go-mail over the configured URL:
 // smtp:// without credentials is plain (a local relay), with credentials
 // it requires STARTTLS; smtps:// is TLS from the first byte.
-type smtpSender struct {
+type SMTPSender struct {
 	host     string
 	opts     []gomail.Option
 	from     string
@@ -28,12 +28,14 @@ type smtpSender struct {
 	hostname string // for the error log; never the credentials
 }
 
-func newSMTPSender(cfg Config) (*smtpSender, error) {
-	u, err := url.Parse(cfg.SMTPURL)
+// NewSMTPSender delivers over smtpURL as from; domain is the HELO name and
+// the right-hand side of Message-IDs.
+func NewSMTPSender(smtpURL, from, domain string) (*SMTPSender, error) {
+	u, err := url.Parse(smtpURL)
 	if err != nil {
-		return nil, fmt.Errorf("server: smtp_url: %w", err)
+		return nil, fmt.Errorf("mailer: smtp_url: %w", err)
 	}
-	opts := []gomail.Option{gomail.WithTimeout(smtpTimeout), gomail.WithHELO(mailDomain(cfg))}
+	opts := []gomail.Option{gomail.WithTimeout(smtpTimeout), gomail.WithHELO(domain)}
 	port := 25
 	switch {
 	case u.Scheme == "smtps":
@@ -47,7 +49,7 @@ func newSMTPSender(cfg Config) (*smtpSender, error) {
 	}
 	if p := u.Port(); p != "" {
 		if port, err = strconv.Atoi(p); err != nil {
-			return nil, fmt.Errorf("server: smtp_url port: %w", err)
+			return nil, fmt.Errorf("mailer: smtp_url port: %w", err)
 		}
 	}
 	opts = append(opts, gomail.WithPort(port))
@@ -56,17 +58,17 @@ func newSMTPSender(cfg Config) (*smtpSender, error) {
 		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),
 			gomail.WithUsername(u.User.Username()), gomail.WithPassword(pw))
 	}
-	return &smtpSender{host: u.Hostname(), opts: opts, from: cfg.MailFrom, domain: mailDomain(cfg), hostname: u.Hostname()}, nil
+	return &SMTPSender{host: u.Hostname(), opts: opts, from: from, domain: domain, hostname: u.Hostname()}, nil
 }
 
 // Send implements booking.MailSender.
-func (s *smtpSender) Send(ctx context.Context, messageID string, m booking.Mail) error {
+func (s *SMTPSender) Send(ctx context.Context, messageID string, m booking.Mail) error {
 	msg := gomail.NewMsg()
 	if err := msg.From(s.from); err != nil {
-		return fmt.Errorf("server: mail from: %w", err)
+		return fmt.Errorf("mailer: mail from: %w", err)
 	}
 	if err := msg.To(m.To); err != nil {
-		return fmt.Errorf("server: mail recipient invalid: %w", booking.ErrMailRejected)
+		return fmt.Errorf("mailer: mail recipient invalid: %w", booking.ErrMailRejected)
 	}
 	msg.Subject(m.Subject)
 	msg.SetMessageIDWithValue(messageID + "@" + s.domain)
@@ -77,12 +79,12 @@ func (s *smtpSender) Send(ctx context.Context, messageID string, m booking.Mail)
 	if m.Calendar != "" {
 		ct := gomail.ContentType("text/calendar; method=" + m.Method + "; charset=utf-8")
 		if err := msg.AttachReader("termin.ics", strings.NewReader(m.Calendar), gomail.WithFileContentType(ct)); err != nil {
-			return fmt.Errorf("server: attach calendar: %w", err)
+			return fmt.Errorf("mailer: attach calendar: %w", err)
 		}
 	}
 	client, err := gomail.NewClient(s.host, s.opts...)
 	if err != nil {
-		return fmt.Errorf("server: smtp client: %w", err)
+		return fmt.Errorf("mailer: smtp client: %w", err)
 	}
 	if err := client.DialAndSendWithContext(ctx, msg); err != nil {
 		var se *gomail.SendError
