@@ -13,6 +13,8 @@ import (
 	"github.com/pion/dtls/v3"
 	"github.com/pion/ice/v4"
 	"github.com/pion/webrtc/v4"
+
+	"github.com/sprechstunde/sprechstunde/sfu/udpbatch"
 )
 
 // mediaNet owns the ICE sockets: one UDP socket per local IP, all on the
@@ -20,7 +22,7 @@ import (
 type mediaNet struct {
 	refused atomic.Uint64 // remote candidates dropped by the address rule
 	ips     []net.IP
-	udp     []*batchConn
+	udp     []*udpbatch.Conn
 	udpMux  *ice.MultiUDPMuxDefault
 	tcpLn   net.Listener
 	tcpMux  *ice.TCPMuxDefault
@@ -97,7 +99,7 @@ func newMediaNet(cfg Config, log *slog.Logger, pl pionLogs) (_ *mediaNet, err er
 			return nil, fmt.Errorf("listen ICE UDP: %w", err)
 		}
 		m.udpPort = c.LocalAddr().(*net.UDPAddr).Port
-		gotR, gotS, err := setSocketBuffers(c, cfg.SocketReceiveBuffer, cfg.SocketSendBuffer)
+		gotR, gotS, err := udpbatch.SetBuffers(c, cfg.SocketReceiveBuffer, cfg.SocketSendBuffer)
 		switch {
 		case err != nil:
 			log.Warn("could not set ICE socket buffers", "err", err)
@@ -108,7 +110,7 @@ func newMediaNet(cfg Config, log *slog.Logger, pl pionLogs) (_ *mediaNet, err er
 		default:
 			log.Debug("ICE socket buffers", "rcvbuf", gotR, "sndbuf", gotS)
 		}
-		bc, err := newBatchConn(c, cfg.UDPReadInterval, log)
+		bc, err := udpbatch.New(c, cfg.UDPReadInterval, log)
 		if err != nil {
 			_ = c.Close()
 			return nil, fmt.Errorf("ICE UDP socket: %w", err)

@@ -43,7 +43,7 @@ func (s *SFU) Stats() Stats {
 	}
 	st.RefusedCandidates = s.net.refused.Load()
 	for _, c := range s.net.udp {
-		st.SendDropped += c.dropped.Load()
+		st.SendDropped += c.Dropped()
 	}
 	return st
 }

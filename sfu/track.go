@@ -8,6 +8,8 @@ import (
 	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
+
+	"github.com/sprechstunde/sprechstunde/sfu/internal/stagetrace"
 )
 
 // upTrack is one published track. Its single local track is added to every
@@ -131,7 +133,7 @@ func (t *upTrack) relay() bool {
 	if err != nil {
 		return false
 	}
-	t0 := traceForward(t.buf[:n])
+	t0 := stagetrace.Forward(t.buf[:n])
 	pkt := &t.pkt
 	if err := pkt.Unmarshal(t.buf[:n]); err != nil || len(pkt.Payload) == 0 {
 		return true // padding-only probes carry nothing to forward
@@ -142,7 +144,7 @@ func (t *upTrack) relay() bool {
 	pkt.Header.Extensions = pkt.Header.Extensions[:0]
 	pkt.Header.ExtensionProfile = 0
 	_ = t.local.WriteRTP(pkt) // fails only for subscribers going away
-	traceForwarded(t0)
+	stagetrace.Forwarded(t0)
 	// Counted here and added in steps: one shared counter written for
 	// every packet by every track would bounce between CPUs.
 	if t.count++; t.count == 64 {

@@ -1,12 +1,12 @@
 //go:build !linux
 
-package sfu
+package udpbatch
 
 import "net"
 
-// setSocketBuffers asks for the buffer sizes; other systems do not report
+// SetBuffers asks for the buffer sizes; other systems do not report
 // what they granted, so the request is echoed back.
-func setSocketBuffers(c *net.UDPConn, rcv, snd int) (int, int, error) {
+func SetBuffers(c *net.UDPConn, rcv, snd int) (int, int, error) {
 	if rcv > 0 {
 		if err := c.SetReadBuffer(rcv); err != nil {
 			return 0, 0, err

@@ -1,4 +1,4 @@
-package sfu
+package udpbatch
 
 import (
 	"encoding/binary"
@@ -80,8 +80,8 @@ func TestBatchWriterDeliversInOrder(t *testing.T) {
 			next[g]++
 		}
 	}
-	if w.dropped.Load() != 0 {
-		t.Fatalf("dropped %d", w.dropped.Load())
+	if w.Dropped() != 0 {
+		t.Fatalf("dropped %d", w.Dropped())
 	}
 }
 
@@ -125,7 +125,7 @@ func TestBatchWriterBoundsQueue(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if got := w.dropped.Load(); got != extra {
+	if got := w.Dropped(); got != extra {
 		t.Fatalf("dropped %d, want %d", got, extra)
 	}
 	close(conn.release)
@@ -134,11 +134,11 @@ func TestBatchWriterBoundsQueue(t *testing.T) {
 		conn.mu.Lock()
 		sent := conn.sent
 		conn.mu.Unlock()
-		if uint64(sent)+w.dropped.Load() == writeQueueLimit+1+extra {
+		if uint64(sent)+w.Dropped() == writeQueueLimit+1+extra {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("sent %d, dropped %d", sent, w.dropped.Load())
+			t.Fatalf("sent %d, dropped %d", sent, w.Dropped())
 		}
 		time.Sleep(time.Millisecond)
 	}

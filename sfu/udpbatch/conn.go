@@ -1,4 +1,4 @@
-package sfu
+package udpbatch
 
 import (
 	"errors"
@@ -10,10 +10,12 @@ import (
 	"time"
 
 	"golang.org/x/net/ipv4"
+
+	"github.com/sprechstunde/sprechstunde/sfu/internal/stagetrace"
 	"golang.org/x/net/ipv6"
 )
 
-// batchConn is the one ICE UDP socket, read many datagrams per system call
+// Conn is the one ICE UDP socket, read many datagrams per system call
 // (recvmmsg on Linux; elsewhere x/net falls back to one per call).
 //
 // Every packet of every call arrives on this socket and ICE's mux reads it
@@ -22,7 +24,7 @@ import (
 // datagrams in batches and handing them out from memory makes the
 // per-packet cost of that goroutine a copy and a map lookup.
 //
-// With a read interval (Config.UDPReadInterval, Linux), the socket is
+// With a read interval (the SFU's UDPReadInterval, Linux), the socket is
 // outside Go's network poller (see pollConn) and read on a clock: once the
 // queue is drained, the next read waits until an interval has passed since
 // the last one, and takes everything that queued meanwhile. The datagrams
@@ -36,7 +38,7 @@ import (
 //
 // It implements ICE's AddrPortReaderWriter, so the mux uses it without
 // allocating addresses per packet.
-type batchConn struct {
+type Conn struct {
 	sock  udpSocket
 	batch interface {
 		ReadBatch(ms []ipv4.Message, flags int) (int, error)
@@ -53,7 +55,7 @@ type batchConn struct {
 	empty    int           // reads in a row that found nothing
 }
 
-// udpSocket is what batchConn needs of its socket: a *net.UDPConn, or a
+// udpSocket is what Conn needs of its socket: a *net.UDPConn, or a
 // pollConn on Linux.
 type udpSocket interface {
 	net.PacketConn
@@ -77,11 +79,11 @@ const intervalBatchSize = 64
 // poll(2) instead of on its clock.
 const idlePolls = 50
 
-// newBatchConn takes over c. With interval > 0 it moves the socket out of
+// New takes over c. With interval > 0 it moves the socket out of
 // Go's network poller where the system allows (Linux) and reads it on that
 // clock; elsewhere it reads on arrival.
-func newBatchConn(c *net.UDPConn, interval time.Duration, log *slog.Logger) (*batchConn, error) {
-	b := &batchConn{sock: c}
+func New(c *net.UDPConn, interval time.Duration, log *slog.Logger) (*Conn, error) {
+	b := &Conn{sock: c}
 	if interval > 0 {
 		pc, err := detachUDP(c)
 		switch {
@@ -106,14 +108,14 @@ func newBatchConn(c *net.UDPConn, interval time.Duration, log *slog.Logger) (*ba
 	for i := range b.msgs {
 		b.msgs[i].Buffers = [][]byte{make([]byte, 1500)}
 	}
-	traceSocket(b.sock, b.msgs)
+	stagetrace.Socket(b.sock, b.msgs)
 	b.batchWriter = newBatchWriter(b.batch, log)
 	return b, nil
 }
 
 // ReadFromAddrPort returns the next datagram, reading a new batch when the
 // last one is used up.
-func (b *batchConn) ReadFromAddrPort(p []byte) (int, netip.AddrPort, error) {
+func (b *Conn) ReadFromAddrPort(p []byte) (int, netip.AddrPort, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for b.pos >= b.n {
@@ -131,24 +133,24 @@ func (b *batchConn) ReadFromAddrPort(p []byte) (int, netip.AddrPort, error) {
 	b.pos++
 	ua, ok := m.Addr.(*net.UDPAddr)
 	if !ok {
-		return 0, netip.AddrPort{}, errors.New("sfu: datagram without UDP address")
+		return 0, netip.AddrPort{}, errors.New("udpbatch: datagram without UDP address")
 	}
 	return copy(p, m.Buffers[0][:m.N]), ua.AddrPort(), nil
 }
 
-func (b *batchConn) read(flags int) error {
+func (b *Conn) read(flags int) error {
 	n, err := b.batch.ReadBatch(b.msgs, flags)
 	if err != nil {
 		return err
 	}
 	b.pos, b.n = 0, n
-	traceRead(b.msgs[:n])
+	stagetrace.Read(b.msgs[:n])
 	return nil
 }
 
 // readOnClock reads once without waiting for data: right away after a full
 // batch, else an interval after the last read began.
-func (b *batchConn) readOnClock() error {
+func (b *Conn) readOnClock() error {
 	if b.n < len(b.msgs) {
 		if d := time.Until(b.last.Add(b.interval)); d > 0 {
 			time.Sleep(d)
@@ -168,7 +170,7 @@ func (b *batchConn) readOnClock() error {
 
 }
 
-func (b *batchConn) ReadFrom(p []byte) (int, net.Addr, error) {
+func (b *Conn) ReadFrom(p []byte) (int, net.Addr, error) {
 	n, a, err := b.ReadFromAddrPort(p)
 	if err != nil {
 		return n, nil, err
@@ -177,25 +179,25 @@ func (b *batchConn) ReadFrom(p []byte) (int, net.Addr, error) {
 }
 
 // WriteTo is net.PacketConn's write, through the batching writer too.
-func (b *batchConn) WriteTo(p []byte, to net.Addr) (int, error) {
+func (b *Conn) WriteTo(p []byte, to net.Addr) (int, error) {
 	ua, ok := to.(*net.UDPAddr)
 	if !ok {
-		return 0, errors.New("sfu: not a UDP address")
+		return 0, errors.New("udpbatch: not a UDP address")
 	}
 	return b.WriteToAddrPort(p, ua.AddrPort())
 }
 
-func (b *batchConn) LocalAddr() net.Addr { return b.sock.LocalAddr() }
+func (b *Conn) LocalAddr() net.Addr { return b.sock.LocalAddr() }
 
 // SetWriteDeadline does nothing: writes only queue (see batchWriter), they
 // never wait for the socket.
-func (b *batchConn) SetWriteDeadline(time.Time) error { return nil }
+func (b *Conn) SetWriteDeadline(time.Time) error { return nil }
 
-func (b *batchConn) SetReadDeadline(t time.Time) error { return b.sock.SetReadDeadline(t) }
-func (b *batchConn) SetDeadline(t time.Time) error     { return b.sock.SetReadDeadline(t) }
+func (b *Conn) SetReadDeadline(t time.Time) error { return b.sock.SetReadDeadline(t) }
+func (b *Conn) SetDeadline(t time.Time) error     { return b.sock.SetReadDeadline(t) }
 
 // Close closes the socket, then stops the flusher.
-func (b *batchConn) Close() error {
+func (b *Conn) Close() error {
 	err := b.sock.Close()
 	b.batchWriter.close()
 	return err

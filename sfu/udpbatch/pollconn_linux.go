@@ -1,4 +1,4 @@
-package sfu
+package udpbatch
 
 import (
 	"errors"
@@ -13,7 +13,7 @@ import (
 )
 
 // pollConn is the ICE UDP socket taken away from Go's network poller, so
-// that it can be read on a clock (see batchConn) instead of on every
+// that it can be read on a clock (see Conn) instead of on every
 // arrival.
 //
 // A socket in the poller is edge-triggered in epoll: every datagram that
@@ -158,8 +158,8 @@ func (p *pollConn) Write([]byte) (int, error) {
 }
 
 // Deadlines are not supported: reads and writes are never left blocked
-// (see batchConn), and closing wakes a waiting reader.
-var errNoDeadlines = errors.New("sfu: the ICE socket has no deadlines")
+// (see Conn), and closing wakes a waiting reader.
+var errNoDeadlines = errors.New("udpbatch: the ICE socket has no deadlines")
 
 func (p *pollConn) SetDeadline(time.Time) error      { return errNoDeadlines }
 func (p *pollConn) SetReadDeadline(time.Time) error  { return errNoDeadlines }

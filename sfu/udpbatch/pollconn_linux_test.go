@@ -1,4 +1,4 @@
-package sfu
+package udpbatch
 
 import (
 	"errors"
@@ -81,7 +81,7 @@ func TestDetachUDPLeavesNetworkPoller(t *testing.T) {
 	}
 }
 
-// countingBatch counts the reads a batchConn makes.
+// countingBatch counts the reads a Conn makes.
 type countingBatch struct {
 	reads atomic.Int64
 	inner interface {
@@ -103,7 +103,7 @@ func (c *countingBatch) WriteBatch(ms []ipv4.Message, flags int) (int, error) {
 // once it has been empty for idlePolls reads, and a datagram that arrives
 // then is still read.
 func TestBatchConnIdleWaitsInPoll(t *testing.T) {
-	b, err := newBatchConn(loopbackUDP(t), time.Millisecond, slog.New(slog.DiscardHandler))
+	b, err := New(loopbackUDP(t), time.Millisecond, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package sfu
+package udpbatch
 
 import (
 	"errors"
@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/net/ipv4"
+
+	"github.com/sprechstunde/sprechstunde/sfu/internal/stagetrace"
 )
 
 // batchWriter sends the ICE UDP socket's datagrams many per system call
@@ -79,7 +81,7 @@ const (
 	flushLate = 250 * time.Microsecond
 )
 
-var errDatagramTooLarge = errors.New("sfu: datagram larger than the send buffers")
+var errDatagramTooLarge = errors.New("udpbatch: datagram larger than the send buffers")
 
 // dropWarnEvery spaces the warnings about a full queue.
 const dropWarnEvery = 10 * time.Second
@@ -128,7 +130,7 @@ func (w *batchWriter) WriteToAddrPort(p []byte, to netip.AddrPort) (int, error) 
 	kick := !w.busy
 	w.busy = true
 	if kick {
-		w.kickT = traceNow()
+		w.kickT = stagetrace.Now()
 	}
 	var late []ipv4.Message
 	if !kick && now.Sub(w.oldest) >= flushLate && w.sending.TryLock() {
@@ -144,6 +146,10 @@ func (w *batchWriter) WriteToAddrPort(p []byte, to netip.AddrPort) (int, error) 
 	}
 	return len(p), nil
 }
+
+// Dropped counts the datagrams refused since the start because the queue
+// was full.
+func (w *batchWriter) Dropped() uint64 { return w.dropped.Load() }
 
 func (w *batchWriter) drop() {
 	total := w.dropped.Add(1)
@@ -187,7 +193,7 @@ func (w *batchWriter) flush() bool {
 	defer w.sending.Unlock()
 	w.mu.Lock()
 	if w.kickT != 0 {
-		traceKick(w.kickT)
+		stagetrace.Kick(w.kickT)
 		w.kickT = 0
 	}
 	if len(w.queue) == 0 {
@@ -213,9 +219,9 @@ func (w *batchWriter) take() []ipv4.Message {
 // held, so the spare is back before anyone can take again.
 func (w *batchWriter) send(batch []ipv4.Message) {
 	for rest := batch; len(rest) > 0; {
-		t0 := traceNow()
+		t0 := stagetrace.Now()
 		n, err := w.conn.WriteBatch(rest[:min(len(rest), writeBatchSize)], 0)
-		traceSend(t0)
+		stagetrace.Send(t0)
 		if err != nil {
 			// A datagram the kernel refuses (an unreachable address, say)
 			// must not hold up the ones behind it.

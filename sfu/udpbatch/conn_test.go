@@ -1,4 +1,4 @@
-package sfu
+package udpbatch
 
 import (
 	"fmt"
@@ -18,7 +18,7 @@ func TestBatchConnReadsEveryDatagram(t *testing.T) {
 }
 
 func testBatchConnReads(t *testing.T, interval time.Duration) {
-	b, err := newBatchConn(loopbackUDP(t), interval, slog.New(slog.DiscardHandler))
+	b, err := New(loopbackUDP(t), interval, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

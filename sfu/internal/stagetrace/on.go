@@ -1,8 +1,6 @@
 //go:build sfutrace && linux
 
-package sfu
-
-// Stage tracing: with `go build -tags sfutrace`, the SFU records for every
+// With `go build -tags sfutrace`, the SFU records for every
 // RTP packet how long it spent in each stage and writes percentiles every
 // 5 s to the file named by SPRECHSTUNDE_SFU_TRACE (standard error if
 // unset). For measuring only: it keeps package-level state, costs CPU on
@@ -20,6 +18,8 @@ package sfu
 //
 // Packets are matched across stages by SSRC and sequence number, which
 // SRTP leaves in the clear.
+
+package stagetrace
 
 import (
 	"fmt"
@@ -116,7 +116,7 @@ func traceKey(b []byte) (uint64, bool) {
 
 func traceSlotOf(k uint64) *traceSlot { return &traceSlots[(k*0x9E3779B97F4A7C15)>>48] }
 
-func traceSocket(c syscall.Conn, msgs []ipv4.Message) {
+func Socket(c syscall.Conn, msgs []ipv4.Message) {
 	traceStart()
 	for i := range msgs {
 		msgs[i].OOB = make([]byte, 64)
@@ -128,7 +128,7 @@ func traceSocket(c syscall.Conn, msgs []ipv4.Message) {
 	}
 }
 
-func traceRead(msgs []ipv4.Message) {
+func Read(msgs []ipv4.Message) {
 	now := time.Now().UnixNano()
 	for i := range msgs {
 		m := &msgs[i]
@@ -157,7 +157,7 @@ func kernelStamp(oob []byte) int64 {
 	return 0
 }
 
-func traceForward(p []byte) int64 {
+func Forward(p []byte) int64 {
 	now := time.Now().UnixNano()
 	k, ok := traceKey(p)
 	if !ok {
@@ -176,7 +176,7 @@ func traceForward(p []byte) int64 {
 	return now
 }
 
-func traceForwarded(t0 int64) { hForward.add(time.Now().UnixNano() - t0) }
-func traceNow() int64         { return time.Now().UnixNano() }
-func traceKick(since int64)   { hKick.add(time.Now().UnixNano() - since) }
-func traceSend(since int64)   { hSendmmsg.add(time.Now().UnixNano() - since) }
+func Forwarded(t0 int64) { hForward.add(time.Now().UnixNano() - t0) }
+func Now() int64         { return time.Now().UnixNano() }
+func Kick(since int64)   { hKick.add(time.Now().UnixNano() - since) }
+func Send(since int64)   { hSendmmsg.add(time.Now().UnixNano() - since) }

@@ -1,15 +1,15 @@
-package sfu
+package udpbatch
 
 import (
 	"net"
 	"syscall"
 )
 
-// setSocketBuffers asks for the buffer sizes, first with the *FORCE options
+// SetBuffers asks for the buffer sizes, first with the *FORCE options
 // (which pass net.core.rmem_max when running with CAP_NET_ADMIN), then the
 // normal ones, and returns what the kernel granted. Linux reports twice the
 // usable size; the value is halved so it compares with what was asked.
-func setSocketBuffers(c *net.UDPConn, rcv, snd int) (gotRcv, gotSnd int, err error) {
+func SetBuffers(c *net.UDPConn, rcv, snd int) (gotRcv, gotSnd int, err error) {
 	raw, err := c.SyscallConn()
 	if err != nil {
 		return 0, 0, err
