@@ -46,8 +46,22 @@ type RoomAccess struct {
 	NotAfter      time.Time
 }
 
+// roomIDPrefix starts every appointment's room ID, see RoomID.
+const roomIDPrefix = "appointment-"
+
 // RoomID names the media room of an appointment.
-func RoomID(appointmentID int64) string { return "appointment-" + strconv.FormatInt(appointmentID, 10) }
+func RoomID(appointmentID int64) string { return roomIDPrefix + strconv.FormatInt(appointmentID, 10) }
+
+// ParseRoomID returns the appointment whose room roomID names: exactly
+// the IDs RoomID makes, so "appointment-+7" or "appointment-07" name none.
+func ParseRoomID(roomID string) (appointmentID int64, ok bool) {
+	digits, found := strings.CutPrefix(roomID, roomIDPrefix)
+	n, err := strconv.ParseInt(digits, 10, 64)
+	if !found || err != nil || n <= 0 || RoomID(n) != roomID {
+		return 0, false
+	}
+	return n, true
+}
 
 func (o *Office) access(a Appointment, role, participant, name string, early time.Duration) (RoomAccess, error) {
 	switch {

@@ -54,7 +54,7 @@ func newRoomObserver(office *booking.Office, log *slog.Logger) *roomObserver {
 }
 
 func (o *roomObserver) RoomEvent(_ context.Context, ev sfu.Event) {
-	if id, ok := appointmentOfRoom(ev.RoomID); ok && changesWaiting[ev.Type] {
+	if id, ok := booking.ParseRoomID(ev.RoomID); ok && changesWaiting[ev.Type] {
 		o.waits.publish(id)
 	}
 	select {
@@ -89,7 +89,7 @@ var roomEventTypes = map[sfu.EventType]booking.EventType{
 func (o *roomObserver) run() {
 	defer close(o.done)
 	for ev := range o.events {
-		id, ok := appointmentOfRoom(ev.RoomID)
+		id, ok := booking.ParseRoomID(ev.RoomID)
 		typ, known := roomEventTypes[ev.Type]
 		if !ok || !known {
 			continue
@@ -117,7 +117,7 @@ func (o *roomObserver) run() {
 // reload or a restarted server lets that session (and no other) back in;
 // a room closed for good (not by a shutdown) forgets all of them.
 func (o *roomObserver) rememberAdmission(ctx context.Context, ev sfu.Event) {
-	if id, ok := appointmentOfRoom(ev.RoomID); ok && ev.Type == sfu.EventRoomClosed && ev.Reason != signaling.ReasonShutdown {
+	if id, ok := booking.ParseRoomID(ev.RoomID); ok && ev.Type == sfu.EventRoomClosed && ev.Reason != signaling.ReasonShutdown {
 		if err := o.office.ResetRoomAdmissions(ctx, id); err != nil {
 			o.log.Warn("room admissions not reset", "room", ev.RoomID, "err", err)
 		}
@@ -131,11 +131,6 @@ func (o *roomObserver) rememberAdmission(ctx context.Context, ev sfu.Event) {
 	if err != nil && !errors.Is(err, booking.ErrNotFound) {
 		o.log.Warn("room admission not stored", "room", ev.RoomID, "err", err)
 	}
-}
-
-func appointmentOfRoom(roomID string) (int64, bool) {
-	n, err := strconv.ParseInt(strings.TrimPrefix(roomID, "appointment-"), 10, 64)
-	return n, err == nil && strings.HasPrefix(roomID, "appointment-")
 }
 
 func staffOfParticipant(pid string) (int64, bool) {
