@@ -2,17 +2,20 @@ package sfu
 
 import "errors"
 
-// Sentinel errors. Wrapped errors from this package match them with errors.Is.
+// ErrInvalidConfig is wrapped by New and Config.Validate; match it with
+// errors.Is.
+var ErrInvalidConfig = errors.New("sfu: invalid config")
+
+// Errors of a participant's requests. They never leave the package: the
+// session answers them with an error code of the signaling protocol
+// (requestError, joinErrorCode).
 var (
-	ErrInvalidConfig  = errors.New("sfu: invalid config")
-	ErrClosed         = errors.New("sfu: closed")
-	ErrUnauthorized   = errors.New("sfu: unauthorized")
-	ErrTooEarly       = errors.New("sfu: appointment has not started")
-	ErrExpired        = errors.New("sfu: appointment is over")
-	ErrRateLimited    = errors.New("sfu: rate limited")
-	ErrNotAdmitted    = errors.New("sfu: not admitted")
-	ErrForbidden      = errors.New("sfu: not allowed for this role")
-	ErrNoSuchPeer     = errors.New("sfu: no such participant")
-	ErrSlowConsumer   = errors.New("sfu: client does not read fast enough")
-	ErrPeerNotAllowed = errors.New("sfu: relay to this peer address is not allowed")
+	errClosed       = errors.New("sfu: closed")
+	errUnauthorized = errors.New("sfu: unauthorized")
+	errTooEarly     = errors.New("sfu: appointment has not started")
+	errExpired      = errors.New("sfu: appointment is over")
+	errNotAdmitted  = errors.New("sfu: not admitted")
+	errForbidden    = errors.New("sfu: not allowed for this role")
+	errNoSuchPeer   = errors.New("sfu: no such participant")
+	errSlowConsumer = errors.New("sfu: client does not read fast enough")
 )

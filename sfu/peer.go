@@ -103,7 +103,7 @@ func (p *peer) post(ev peerEvent) error {
 	case p.events <- ev:
 		return nil
 	case <-p.done:
-		return ErrClosed
+		return errClosed
 	}
 }
 

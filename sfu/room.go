@@ -90,7 +90,7 @@ func (r *room) join(ss *session) error {
 	r.mu.Lock()
 	if r.closed {
 		r.mu.Unlock()
-		return ErrClosed
+		return errClosed
 	}
 	if _, known := r.admitted[g.ParticipantID]; !known && g.Admitted {
 		r.admitted[g.ParticipantID] = g.SessionKey // admitted before, e.g. by an earlier process
@@ -119,7 +119,7 @@ func (r *room) join(ss *session) error {
 	} else {
 		if r.connectedLocked() >= r.s.cfg.MaxParticipants {
 			r.mu.Unlock()
-			return fmt.Errorf("%w: room full", ErrForbidden)
+			return fmt.Errorf("%w: room full", errForbidden)
 		}
 		m = &member{id: g.ParticipantID, name: g.DisplayName, role: g.Role, key: g.SessionKey, sess: ss, since: now}
 		r.members[m.id] = m
@@ -160,7 +160,7 @@ func (r *room) joinSecondLocked(ss *session, seat *member, now time.Time) error 
 	old := r.seconds[g.ParticipantID]
 	if old == nil && r.connectedLocked() >= r.s.cfg.MaxParticipants {
 		r.mu.Unlock()
-		return fmt.Errorf("%w: room full", ErrForbidden)
+		return fmt.Errorf("%w: room full", errForbidden)
 	}
 	m := &member{id: g.ParticipantID, name: g.DisplayName, role: g.Role, key: g.SessionKey, second: true, sess: ss, since: now}
 	if seat == nil { // the admitted device is gone for now: wait in the seat, flagged
@@ -255,7 +255,7 @@ func (r *room) admit(by *session, pid string) error {
 	r.mu.Lock()
 	if !r.currentLocked(by) {
 		r.mu.Unlock()
-		return ErrForbidden
+		return errForbidden
 	}
 	m := r.members[pid]
 	var replaced *session
@@ -279,7 +279,7 @@ func (r *room) admit(by *session, pid string) error {
 		return nil // admitted already
 	default:
 		r.mu.Unlock()
-		return ErrNoSuchPeer
+		return errNoSuchPeer
 	}
 	r.admitted[pid] = m.key
 	ev := r.event(EventAdmitted, m, now)
@@ -303,7 +303,7 @@ func (r *room) remove(by *session, pid string, secondDevice bool) error {
 	r.mu.Lock()
 	if !r.currentLocked(by) {
 		r.mu.Unlock()
-		return ErrForbidden
+		return errForbidden
 	}
 	m, second := r.members[pid], r.seconds[pid]
 	if secondDevice {
@@ -317,11 +317,11 @@ func (r *room) remove(by *session, pid string, secondDevice bool) error {
 	}
 	if m == nil && second == nil {
 		r.mu.Unlock()
-		return ErrNoSuchPeer
+		return errNoSuchPeer
 	}
 	if m != nil && m.role == signaling.RoleClerk {
 		r.mu.Unlock()
-		return ErrForbidden
+		return errForbidden
 	}
 	var targets []*session
 	var evs []Event
@@ -473,7 +473,7 @@ func (r *room) chat(from *session, text string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if !r.currentLocked(from) {
-		return ErrNotAdmitted
+		return errNotAdmitted
 	}
 	for _, ss := range r.admittedSessionsLocked() {
 		ss.conn.send(msg)
@@ -485,7 +485,7 @@ func (r *room) mute(from *session, audio, video bool) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if !r.currentLocked(from) {
-		return ErrNotAdmitted
+		return errNotAdmitted
 	}
 	m := r.members[from.id()]
 	m.audioMuted, m.videoMuted = audio, video

@@ -88,7 +88,7 @@ func (ss *session) handle(m signaling.Message) bool {
 		err = ss.room.mute(ss, v.Audio, v.Video)
 	case *signaling.ICEServers:
 		if !ss.room.isAdmitted(ss) {
-			err = ErrNotAdmitted
+			err = errNotAdmitted
 		} else {
 			ss.conn.send(signaling.ICEServers{ICEServers: ss.s.iceServers(turnIdentity(ss.id(), ss.g.SessionKey), ss.g.NotAfter)})
 		}
@@ -96,7 +96,7 @@ func (ss *session) handle(m signaling.Message) bool {
 		ss.leaving.Store(true)
 		return false
 	case *signaling.Join:
-		err = ErrForbidden
+		err = errForbidden
 	default:
 		ss.conn.send(signaling.Error{Code: signaling.CodeUnknownType, Message: "not a client message", Ref: m.MessageType()})
 		return true
@@ -110,15 +110,15 @@ func (ss *session) handle(m signaling.Message) bool {
 func requestError(err error, ref string) signaling.Error {
 	code := signaling.CodeInternal
 	switch {
-	case errors.Is(err, ErrNotAdmitted):
+	case errors.Is(err, errNotAdmitted):
 		code = signaling.CodeNotAdmitted
-	case errors.Is(err, ErrForbidden):
+	case errors.Is(err, errForbidden):
 		code = signaling.CodeForbidden
-	case errors.Is(err, ErrNoSuchPeer):
+	case errors.Is(err, errNoSuchPeer):
 		code = signaling.CodeNotFound
 	case errors.Is(err, signaling.ErrMalformed):
 		code = signaling.CodeMalformed
-	case errors.Is(err, ErrClosed):
+	case errors.Is(err, errClosed):
 		code = signaling.CodeExpired
 	}
 	return signaling.Error{Code: code, Ref: ref}
@@ -126,7 +126,7 @@ func requestError(err error, ref string) signaling.Error {
 
 func (ss *session) requireClerk() error {
 	if ss.g.Role != signaling.RoleClerk {
-		return ErrForbidden
+		return errForbidden
 	}
 	return nil
 }
@@ -134,12 +134,12 @@ func (ss *session) requireClerk() error {
 // onOffer creates the PeerConnection on the first offer after admission.
 func (ss *session) onOffer(o *signaling.Offer) error {
 	if !ss.room.isAdmitted(ss) {
-		return ErrNotAdmitted
+		return errNotAdmitted
 	}
 	ss.peerMu.Lock()
 	if ss.peerClosed {
 		ss.peerMu.Unlock()
-		return ErrClosed
+		return errClosed
 	}
 	if ss.peer == nil {
 		p, err := newPeer(ss)
@@ -158,7 +158,7 @@ func (ss *session) onOffer(o *signaling.Offer) error {
 func (ss *session) post(ev peerEvent) error {
 	p := ss.getPeer()
 	if p == nil {
-		return ErrNotAdmitted
+		return errNotAdmitted
 	}
 	return p.post(ev)
 }

@@ -162,7 +162,7 @@ func (s *SFU) handshake(ctx context.Context, sc *sigConn, c Conn) *session {
 		ss := newSession(s, r, g, sc, rl)
 		if err := r.join(ss); err != nil {
 			code := signaling.CodeRoomFull
-			if errors.Is(err, ErrClosed) {
+			if errors.Is(err, errClosed) {
 				code = signaling.CodeExpired
 			}
 			sc.send(signaling.Error{Code: code, Ref: signaling.TypeJoin})
@@ -177,26 +177,26 @@ func (s *SFU) authorize(ctx context.Context, cred string, deadline time.Time) (G
 	defer cancel()
 	g, err := s.auth.Authorize(actx, cred)
 	if err != nil {
-		return Grant{}, fmt.Errorf("%w: %w", ErrUnauthorized, err)
+		return Grant{}, fmt.Errorf("%w: %w", errUnauthorized, err)
 	}
 	if g.RoomID == "" || g.ParticipantID == "" || !g.Role.Valid() || !g.NotAfter.After(g.NotBefore) {
-		return Grant{}, fmt.Errorf("%w: incomplete grant", ErrUnauthorized)
+		return Grant{}, fmt.Errorf("%w: incomplete grant", errUnauthorized)
 	}
 	now := time.Now()
 	if now.Before(g.NotBefore) {
-		return Grant{}, ErrTooEarly
+		return Grant{}, errTooEarly
 	}
 	if !now.Before(g.NotAfter) {
-		return Grant{}, ErrExpired
+		return Grant{}, errExpired
 	}
 	return g, nil
 }
 
 func joinErrorCode(err error) string {
 	switch {
-	case errors.Is(err, ErrTooEarly):
+	case errors.Is(err, errTooEarly):
 		return signaling.CodeTooEarly
-	case errors.Is(err, ErrExpired):
+	case errors.Is(err, errExpired):
 		return signaling.CodeExpired
 	}
 	return signaling.CodeUnauthorized

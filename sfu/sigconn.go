@@ -51,7 +51,7 @@ func (s *sigConn) send(m signaling.Message) bool {
 	case s.out <- b:
 		return true
 	default:
-		s.log.Warn("signaling queue full, disconnecting", "err", ErrSlowConsumer)
+		s.log.Warn("signaling queue full, disconnecting", "err", errSlowConsumer)
 		s.close()
 		return false
 	}
