@@ -52,6 +52,20 @@ func importRules(mod string) []importRule {
 			mod + "/booking",
 			mod + "/server",
 		})},
+		// The wire protocol knows neither the SFU nor its transport, so
+		// clients and tests depend on it alone.
+		{"./sfu/signaling", false, slices.Concat(storageAndHTTP, []string{
+			mod + "/",
+			"github.com/gorilla/websocket",
+		})},
+		// The UDP socket engine is a leaf below the SFU: no WebRTC, no
+		// protocol.
+		{"./sfu/udpbatch", false, slices.Concat(storageAndHTTP, []string{
+			"github.com/pion/",
+			mod + "/sfu/signaling",
+			mod + "/booking",
+			mod + "/server",
+		})},
 		// Handlers reach the database through the booking use cases and
 		// gormstore only, never through gorm itself.
 		{"./server/...", true, []string{"gorm.io/", "github.com/mattn/go-sqlite3", "github.com/jackc/"}},
@@ -117,6 +131,9 @@ func TestImportRulesCatchOldMistakes(t *testing.T) {
 		{"httptest in the product", ".", []string{"net/http/httptest"}},
 		{"handler importing gorm", "./server/...", []string{"gorm.io/gorm"}},
 		{"sfu importing booking", "./sfu", []string{mod + "/booking"}},
+		{"protocol importing the SFU", "./sfu/signaling", []string{mod + "/sfu"}},
+		{"protocol knowing its transport", "./sfu/signaling", []string{"github.com/gorilla/websocket"}},
+		{"socket engine importing Pion", "./sfu/udpbatch", []string{"github.com/pion/ice/v4"}},
 		{"domain importing the SQLite driver", "./booking", []string{"github.com/mattn/go-sqlite3"}},
 	}
 	for _, tt := range tests {
