@@ -15,6 +15,7 @@ import (
 	"github.com/sprechstunde/sprechstunde/booking/gormstore"
 	"github.com/sprechstunde/sprechstunde/server/altcha"
 	"github.com/sprechstunde/sprechstunde/server/password"
+	"github.com/sprechstunde/sprechstunde/server/roomgate"
 	"github.com/sprechstunde/sprechstunde/sfu"
 )
 
@@ -35,9 +36,9 @@ type App struct {
 
 	// The media plane, see roomwire.go.
 	media      *sfu.SFU
-	desk       *roomDesk
-	observer   *roomObserver
-	links      *staffLinks // ends staff logins' live connections, see stafflinks.go
+	desk       *roomgate.Desk
+	observer   *roomgate.Observer
+	links      *roomgate.StaffLinks // ends staff logins' live connections
 	closeMedia func() error
 }
 
@@ -67,8 +68,8 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger, opts ...Option) (
 		SessionTTL:          cfg.SessionTTL,
 		Hasher:              password.Hasher{Gate: a.login.hashes},
 	}
-	a.links = newStaffLinks(func() *sfu.SFU { return a.media })
-	opt.SessionsEnded = a.links.revoke
+	a.links = roomgate.NewStaffLinks(func() *sfu.SFU { return a.media })
+	opt.SessionsEnded = a.links.Revoke
 	if err := a.setupAsync(ctx, &opt); err != nil {
 		_ = store.Close()
 		return nil, err
@@ -114,7 +115,7 @@ func (a *App) serveHTTP(ctx context.Context, ln net.Listener, h http.Handler) er
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 	}
-	srv.RegisterOnShutdown(a.links.endStreams) // long-lived streams would hold up Shutdown
+	srv.RegisterOnShutdown(a.links.EndStreams) // long-lived streams would hold up Shutdown
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

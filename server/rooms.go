@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprechstunde/sprechstunde/booking"
+	"github.com/sprechstunde/sprechstunde/server/roomgate"
 	"github.com/sprechstunde/sprechstunde/sfu"
 	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
@@ -46,12 +47,6 @@ func (a *App) toRoomInfo(acc booking.RoomAccess) roomInfo {
 		NotBefore: a.rfc3339(acc.NotBefore), NotAfter: a.rfc3339(acc.NotAfter), WSURL: wsPath}
 }
 
-// Session keys name, for the media server, the credential behind a
-// connection: admission belongs to a key, and revoking the credential
-// ends the connections made with it (sfu.SFU.EndSession).
-func roomSessionKey(hash string) string  { return "room:" + hash }
-func staffSessionKey(hash string) string { return "staff:" + hash }
-
 // startRoomSession sets the room cookie: the join link's token is spent on
 // the first load, and the page continues with this cookie (ASVS V14.2.1).
 // Room sessions are bounded per participant; those displaced lose their
@@ -62,7 +57,7 @@ func (a *App) startRoomSession(c echo.Context, acc booking.RoomAccess) error {
 		return err
 	}
 	for _, h := range dropped {
-		a.media.EndSession(roomSessionKey(h), signaling.ReasonSessionEnded)
+		a.media.EndSession(roomgate.RoomSessionKey(h), signaling.ReasonSessionEnded)
 	}
 	c.SetCookie(&http.Cookie{Name: a.roomCookieName(), Value: secret, Path: "/", HttpOnly: true,
 		Secure: a.cfg.SecureCookies(), SameSite: http.SameSiteStrictMode})
@@ -96,7 +91,7 @@ func (a *App) handleGuestJoin(c echo.Context) error {
 	if _, err := booking.GuestName(req.Name); err != nil {
 		return err // before the one-time link is spent
 	}
-	apptID, guestID, ok := a.desk.takeGuestInvite(c.Param("token"))
+	apptID, guestID, ok := a.desk.TakeGuestInvite(c.Param("token"))
 	if !ok {
 		return newAPIError(http.StatusNotFound, "not_found", "This invitation is not valid or was used already.")
 	}
@@ -138,7 +133,7 @@ type ticketJSON struct {
 }
 
 func (a *App) issueTicket(c echo.Context, acc booking.RoomAccess, key string, admitted bool) error {
-	t, err := a.desk.issueTicket(acc, key, admitted)
+	t, err := a.desk.IssueTicket(acc, key, admitted)
 	if err != nil {
 		return err
 	}
@@ -151,7 +146,7 @@ func (a *App) handleRoomTicket(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return a.issueTicket(c, acc, roomSessionKey(s.TokenHash), s.Admitted)
+	return a.issueTicket(c, acc, roomgate.RoomSessionKey(s.TokenHash), s.Admitted)
 }
 
 // handleStaffTicket gives the responsible clerk a websocket credential.
@@ -165,8 +160,8 @@ func (a *App) handleStaffTicket(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a.links.watch(st.user.ID, st.session)
-	return a.issueTicket(c, acc, staffSessionKey(st.session.TokenHash), true)
+	a.links.Watch(st.user.ID, st.session)
+	return a.issueTicket(c, acc, roomgate.StaffSessionKey(st.session.TokenHash), true)
 }
 
 type guestLinkJSON struct {
@@ -184,7 +179,7 @@ func (a *App) handleGuestLink(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	secret, err := a.desk.inviteGuest(id, acc.NotAfter)
+	secret, err := a.desk.InviteGuest(id, acc.NotAfter)
 	if err != nil {
 		return err
 	}

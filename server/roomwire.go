@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/sprechstunde/sprechstunde/server/roomgate"
 	"github.com/sprechstunde/sprechstunde/sfu"
 )
 
@@ -18,19 +19,19 @@ func (a *App) setupRooms() error {
 	if err != nil {
 		return fmt.Errorf("server: media config: %w", err)
 	}
-	a.desk = newRoomDesk(a.now)
-	a.observer = newRoomObserver(a.office, a.log)
-	a.media, err = sfu.New(cfg, roomAuthorizer{desk: a.desk}, a.observer, a.log.With("component", "sfu"))
+	a.desk = roomgate.NewDesk(a.now)
+	a.observer = roomgate.NewObserver(a.office, a.log)
+	a.media, err = sfu.New(cfg, roomgate.Authorizer{Desk: a.desk}, a.observer, a.log.With("component", "sfu"))
 	if err != nil {
-		a.observer.close()
+		a.observer.Close()
 		return fmt.Errorf("server: media server: %w", err)
 	}
 	a.closeMedia = sync.OnceValue(func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
 		defer cancel()
 		err := a.media.Close(ctx) // tells everyone in a room, then closes
-		a.observer.close()        // the last session events reach the cases
-		a.links.close()
+		a.observer.Close()        // the last session events reach the cases
+		a.links.Close()
 		return err
 	})
 	return nil

@@ -4,75 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprechstunde/sprechstunde/booking"
 )
-
-// waitHub tells clerks' live views which appointments' waiting rooms
-// changed. The media server reports room events synchronously, so publish
-// never blocks: each subscriber keeps a set of changed appointments and a
-// one-slot wake-up channel.
-type waitHub struct {
-	mu   sync.Mutex
-	subs map[*waitSub]struct{}
-	done chan struct{}
-}
-
-type waitSub struct {
-	mu    sync.Mutex
-	dirty map[int64]struct{}
-	wake  chan struct{}
-}
-
-func newWaitHub() *waitHub {
-	return &waitHub{subs: map[*waitSub]struct{}{}, done: make(chan struct{})}
-}
-
-func (h *waitHub) publish(appointmentID int64) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	for s := range h.subs {
-		s.mu.Lock()
-		s.dirty[appointmentID] = struct{}{}
-		s.mu.Unlock()
-		select {
-		case s.wake <- struct{}{}:
-		default:
-		}
-	}
-}
-
-func (h *waitHub) subscribe() *waitSub {
-	s := &waitSub{dirty: map[int64]struct{}{}, wake: make(chan struct{}, 1)}
-	h.mu.Lock()
-	h.subs[s] = struct{}{}
-	h.mu.Unlock()
-	return s
-}
-
-func (h *waitHub) unsubscribe(s *waitSub) {
-	h.mu.Lock()
-	delete(h.subs, s)
-	h.mu.Unlock()
-}
-
-// close ends all streams (server shutdown).
-func (h *waitHub) close() { close(h.done) }
-
-func (s *waitSub) take() []int64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]int64, 0, len(s.dirty))
-	for id := range s.dirty {
-		out = append(out, id)
-	}
-	clear(s.dirty)
-	return out
-}
 
 // waitingEventJSON is one server-sent event: the full waiting list of one
 // of the clerk's appointments.
@@ -89,15 +26,15 @@ const waitingKeepalive = 25 * time.Second
 // handleWaitingStream pushes, as server-sent events, the waiting lists of
 // the signed-in clerk's appointments: first those of today, then each one
 // whenever someone joins, is admitted, leaves or is removed. The stream
-// ends with the login (see staffLinks); each keepalive checks it anew.
+// ends with the login (see roomgate.StaffLinks); each keepalive checks it anew.
 func (a *App) handleWaitingStream(c echo.Context) error {
 	st := staff(c)
 	act := st.actor()
-	ctx, done := a.links.stream(c.Request().Context(), st.user.ID, st.session)
+	ctx, done := a.links.Stream(c.Request().Context(), st.user.ID, st.session)
 	defer done()
-	hub := a.observer.waits
-	sub := hub.subscribe()
-	defer hub.unsubscribe(sub)
+	hub := a.observer.Waits()
+	sub := hub.Subscribe()
+	defer hub.Unsubscribe(sub)
 
 	w := c.Response()
 	w.Header().Set("Content-Type", "text/event-stream")
@@ -120,15 +57,15 @@ func (a *App) handleWaitingStream(c echo.Context) error {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-hub.done:
+		case <-hub.Done():
 			return nil
 		case <-tick.C:
 			if _, _, err := a.office.Authenticate(ctx, st.token); err != nil {
 				return nil // ended in another process
 			}
 			fmt.Fprint(w, ": keepalive\n\n")
-		case <-sub.wake:
-			for _, id := range sub.take() {
+		case <-sub.Wake():
+			for _, id := range sub.Take() {
 				a.sendWaiting(c, act, id)
 			}
 		}

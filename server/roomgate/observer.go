@@ -1,4 +1,4 @@
-package server
+package roomgate
 
 import (
 	"context"
@@ -13,47 +13,25 @@ import (
 	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
 
-// roomAuthorizer answers the media server's "may this credential join, as
-// what?" from the tickets of the room desk.
-type roomAuthorizer struct{ desk *roomDesk }
-
-var errBadTicket = errors.New("server: unknown or used ticket")
-
-func (r roomAuthorizer) Authorize(_ context.Context, credential string) (sfu.Grant, error) {
-	t, ok := r.desk.redeemTicket(credential)
-	if !ok {
-		return sfu.Grant{}, errBadTicket
-	}
-	acc := t.access
-	return sfu.Grant{
-		SessionKey:    t.key,
-		Admitted:      t.known,
-		RoomID:        booking.RoomID(acc.AppointmentID),
-		ParticipantID: acc.ParticipantID,
-		Role:          signaling.Role(acc.Role),
-		DisplayName:   acc.DisplayName,
-		NotBefore:     acc.NotBefore,
-		NotAfter:      acc.NotAfter,
-	}, nil
-}
-
-// roomObserver writes session metadata onto cases. The media server calls
+// Observer writes session metadata onto cases. The media server calls
 // it synchronously, so events are queued and written by one goroutine.
-type roomObserver struct {
+type Observer struct {
 	office *booking.Office
 	log    *slog.Logger
 	events chan sfu.Event
 	done   chan struct{}
-	waits  *waitHub // live waiting lists for clerks, see waitstream.go
+	waits  *WaitHub // live waiting lists for clerks
 }
 
-func newRoomObserver(office *booking.Office, log *slog.Logger) *roomObserver {
-	o := &roomObserver{office: office, log: log, events: make(chan sfu.Event, 4096), done: make(chan struct{}), waits: newWaitHub()}
+// NewObserver starts the writer; Close ends it.
+func NewObserver(office *booking.Office, log *slog.Logger) *Observer {
+	o := &Observer{office: office, log: log, events: make(chan sfu.Event, 4096), done: make(chan struct{}), waits: newWaitHub()}
 	go o.run()
 	return o
 }
 
-func (o *roomObserver) RoomEvent(_ context.Context, ev sfu.Event) {
+// RoomEvent implements sfu.Observer.
+func (o *Observer) RoomEvent(_ context.Context, ev sfu.Event) {
 	if id, ok := booking.ParseRoomID(ev.RoomID); ok && changesWaiting[ev.Type] {
 		o.waits.publish(id)
 	}
@@ -64,12 +42,15 @@ func (o *roomObserver) RoomEvent(_ context.Context, ev sfu.Event) {
 	}
 }
 
-// close drains the queue; call after the media server has stopped.
-func (o *roomObserver) close() {
+// Close drains the queue; call after the media server has stopped.
+func (o *Observer) Close() {
 	close(o.events)
 	<-o.done
 	o.waits.close()
 }
+
+// Waits is the hub clerks' waiting streams subscribe to.
+func (o *Observer) Waits() *WaitHub { return o.waits }
 
 // changesWaiting are the events after which a waiting list may differ.
 var changesWaiting = map[sfu.EventType]bool{
@@ -86,7 +67,7 @@ var roomEventTypes = map[sfu.EventType]booking.EventType{
 	sfu.EventRoomClosed:  booking.EventRoomClosed,
 }
 
-func (o *roomObserver) run() {
+func (o *Observer) run() {
 	defer close(o.done)
 	for ev := range o.events {
 		id, ok := booking.ParseRoomID(ev.RoomID)
@@ -116,14 +97,14 @@ func (o *roomObserver) run() {
 // rememberAdmission stores the clerk's decision on the room session, so a
 // reload or a restarted server lets that session (and no other) back in;
 // a room closed for good (not by a shutdown) forgets all of them.
-func (o *roomObserver) rememberAdmission(ctx context.Context, ev sfu.Event) {
+func (o *Observer) rememberAdmission(ctx context.Context, ev sfu.Event) {
 	if id, ok := booking.ParseRoomID(ev.RoomID); ok && ev.Type == sfu.EventRoomClosed && ev.Reason != signaling.ReasonShutdown {
 		if err := o.office.ResetRoomAdmissions(ctx, id); err != nil {
 			o.log.Warn("room admissions not reset", "room", ev.RoomID, "err", err)
 		}
 		return
 	}
-	hash, ok := strings.CutPrefix(ev.SessionKey, "room:")
+	hash, ok := strings.CutPrefix(ev.SessionKey, roomKeyPrefix)
 	if !ok || (ev.Type != sfu.EventAdmitted && ev.Type != sfu.EventRemoved) {
 		return
 	}

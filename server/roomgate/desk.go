@@ -1,4 +1,8 @@
-package server
+// Package roomgate is the door to the media rooms: the one-time tickets
+// and guest links of the desk, the authorizer the media server asks, the
+// observer writing room events onto cases and telling clerks' waiting
+// lists, and the links that end a staff login's connections with it.
+package roomgate
 
 import (
 	"crypto/rand"
@@ -16,7 +20,7 @@ const ticketTTL = time.Minute
 // login: a page needs one per (re)connect, so the oldest gives way.
 const maxTicketsPerSession = 3
 
-// roomDesk keeps, in memory, the short-lived credentials that connect a
+// Desk keeps, in memory, the short-lived credentials that connect a
 // browser to a room:
 //   - tickets: one-time credentials for the websocket's first message;
 //   - guest links: one-time invitations a clerk hands out.
@@ -24,7 +28,7 @@ const maxTicketsPerSession = 3
 // Room sessions (the cookie a join link is exchanged for) are stored in
 // the database, see booking.RoomSession. Only SHA-256 hashes of the
 // secrets are kept.
-type roomDesk struct {
+type Desk struct {
 	now       func() time.Time
 	mu        sync.Mutex
 	tickets   map[string]deskEntry
@@ -41,8 +45,9 @@ type deskEntry struct {
 	expires time.Time
 }
 
-func newRoomDesk(now func() time.Time) *roomDesk {
-	return &roomDesk{now: now, tickets: map[string]deskEntry{}, byOwner: map[string][]string{}, guests: map[string]deskEntry{}}
+// NewDesk returns an empty desk on the clock now.
+func NewDesk(now func() time.Time) *Desk {
+	return &Desk{now: now, tickets: map[string]deskEntry{}, byOwner: map[string][]string{}, guests: map[string]deskEntry{}}
 }
 
 func newSecret() (string, error) {
@@ -53,8 +58,8 @@ func newSecret() (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
-// issueTicket stores a one-time websocket credential for the session key.
-func (d *roomDesk) issueTicket(acc booking.RoomAccess, key string, admitted bool) (string, error) {
+// IssueTicket stores a one-time websocket credential for the session key.
+func (d *Desk) IssueTicket(acc booking.RoomAccess, key string, admitted bool) (string, error) {
 	secret, err := newSecret()
 	if err != nil {
 		return "", err
@@ -74,7 +79,7 @@ func (d *roomDesk) issueTicket(acc booking.RoomAccess, key string, admitted bool
 }
 
 // redeemTicket consumes a ticket.
-func (d *roomDesk) redeemTicket(secret string) (deskEntry, bool) {
+func (d *Desk) redeemTicket(secret string) (deskEntry, bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	h := booking.HashToken(secret)
@@ -87,7 +92,7 @@ func (d *roomDesk) redeemTicket(secret string) (deskEntry, bool) {
 	return e, d.now().Before(e.expires)
 }
 
-func (d *roomDesk) forgetOwnerLocked(key, h string) {
+func (d *Desk) forgetOwnerLocked(key, h string) {
 	own := d.byOwner[key]
 	for i, x := range own {
 		if x == h {
@@ -102,8 +107,8 @@ func (d *roomDesk) forgetOwnerLocked(key, h string) {
 	}
 }
 
-// inviteGuest stores a one-time guest link for an appointment.
-func (d *roomDesk) inviteGuest(appointmentID int64, expires time.Time) (string, error) {
+// InviteGuest stores a one-time guest link for an appointment.
+func (d *Desk) InviteGuest(appointmentID int64, expires time.Time) (string, error) {
 	secret, err := newSecret()
 	if err != nil {
 		return "", err
@@ -115,9 +120,9 @@ func (d *roomDesk) inviteGuest(appointmentID int64, expires time.Time) (string, 
 	return secret, nil
 }
 
-// takeGuestInvite consumes a guest link and returns its appointment; the
+// TakeGuestInvite consumes a guest link and returns its appointment; the
 // link's hash doubles as the guest's stable participant ID.
-func (d *roomDesk) takeGuestInvite(secret string) (appointmentID int64, guestID string, ok bool) {
+func (d *Desk) TakeGuestInvite(secret string) (appointmentID int64, guestID string, ok bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	h := booking.HashToken(secret)
@@ -130,7 +135,7 @@ func (d *roomDesk) takeGuestInvite(secret string) (appointmentID int64, guestID 
 }
 
 // prune drops expired entries at most once a minute; callers hold mu.
-func (d *roomDesk) prune() {
+func (d *Desk) prune() {
 	now := d.now()
 	if now.Sub(d.lastPrune) < time.Minute && now.After(d.lastPrune) {
 		return

@@ -1,4 +1,4 @@
-package server
+package roomgate
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
 
-// staffLinks ends what a staff login keeps open beyond single requests –
+// StaffLinks ends what a staff login keeps open beyond single requests –
 // waiting streams (SSE) and signaling connections – when the login ends:
 // logout, deactivation, password change (booking reports these through
 // Options.SessionsEnded) or expiry (a timer per login that opened any).
@@ -19,7 +19,7 @@ import (
 //
 // This is per process. Other processes on the same database notice within
 // a keepalive interval: waiting streams re-authenticate on every keepalive.
-type staffLinks struct {
+type StaffLinks struct {
 	media   func() *sfu.SFU // set once the media server runs
 	mu      sync.Mutex
 	streams map[*staffStream]struct{}
@@ -32,24 +32,26 @@ type staffStream struct {
 	cancel context.CancelFunc
 }
 
-func newStaffLinks(media func() *sfu.SFU) *staffLinks {
-	return &staffLinks{media: media, streams: map[*staffStream]struct{}{}, expiry: map[string]*time.Timer{}}
+// NewStaffLinks returns links ending media connections through media,
+// which is nil until the media server runs.
+func NewStaffLinks(media func() *sfu.SFU) *StaffLinks {
+	return &StaffLinks{media: media, streams: map[*staffStream]struct{}{}, expiry: map[string]*time.Timer{}}
 }
 
-// watch arms the end of a login's connections at its expiry (once per login).
-func (l *staffLinks) watch(userID int64, s booking.Session) {
+// Watch arms the end of a login's connections at its expiry (once per login).
+func (l *StaffLinks) Watch(userID int64, s booking.Session) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if _, ok := l.expiry[s.TokenHash]; ok {
 		return
 	}
-	l.expiry[s.TokenHash] = time.AfterFunc(time.Until(s.ExpiresAt), func() { l.revoke(userID, s.TokenHash) })
+	l.expiry[s.TokenHash] = time.AfterFunc(time.Until(s.ExpiresAt), func() { l.Revoke(userID, s.TokenHash) })
 }
 
-// stream registers a waiting stream of a login; its context ends when the
+// Stream registers a waiting stream of a login; its context ends when the
 // login does. Call the returned function when the stream ends.
-func (l *staffLinks) stream(ctx context.Context, userID int64, s booking.Session) (context.Context, func()) {
-	l.watch(userID, s)
+func (l *StaffLinks) Stream(ctx context.Context, userID int64, s booking.Session) (context.Context, func()) {
+	l.Watch(userID, s)
 	ctx, cancel := context.WithCancel(ctx)
 	st := &staffStream{userID: userID, hash: s.TokenHash, cancel: cancel}
 	l.mu.Lock()
@@ -63,9 +65,9 @@ func (l *staffLinks) stream(ctx context.Context, userID int64, s booking.Session
 	}
 }
 
-// revoke ends the connections of one login (tokenHash) or, with an empty
+// Revoke ends the connections of one login (tokenHash) or, with an empty
 // hash, of every login of the user.
-func (l *staffLinks) revoke(userID int64, tokenHash string) {
+func (l *StaffLinks) Revoke(userID int64, tokenHash string) {
 	l.mu.Lock()
 	for st := range l.streams {
 		if st.userID == userID && (tokenHash == "" || st.hash == tokenHash) {
@@ -86,12 +88,12 @@ func (l *staffLinks) revoke(userID int64, tokenHash string) {
 		m.EndParticipant("staff-"+strconv.FormatInt(userID, 10), signaling.ReasonSessionEnded)
 		return
 	}
-	m.EndSession(staffSessionKey(tokenHash), signaling.ReasonSessionEnded)
+	m.EndSession(StaffSessionKey(tokenHash), signaling.ReasonSessionEnded)
 }
 
-// endStreams ends every waiting stream: the server is shutting down, and
+// EndStreams ends every waiting stream: the server is shutting down, and
 // browsers reconnect to the next one by themselves.
-func (l *staffLinks) endStreams() {
+func (l *StaffLinks) EndStreams() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for st := range l.streams {
@@ -100,8 +102,8 @@ func (l *staffLinks) endStreams() {
 	}
 }
 
-// close stops the expiry timers (shutdown).
-func (l *staffLinks) close() {
+// Close stops the expiry timers (shutdown).
+func (l *StaffLinks) Close() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for h, t := range l.expiry {
