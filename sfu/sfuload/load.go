@@ -5,7 +5,7 @@
 // forwarding rate, loss, one-way latency, SFU CPU and memory, and kernel
 // UDP drops per step. All traffic stays on 127.0.0.1.
 //
-// The clients are lean load sources (sfutest.ClientConfig.LoadOnly): no
+// The clients are lean load sources (leanClient, an sfutest.Stack): no
 // RTCP interceptors, so the SFU's NACKs go unanswered and loss is raw
 // loss, not loss left after repair; and received media is counted at the
 // socket without decryption. Two latencies are measured per packet, both
@@ -153,7 +153,7 @@ const pacerPhases = 8
 var ErrNoSessions = errors.New("sfuload: no session could be started")
 
 // pair is one 1:1 session.
-type pair struct{ clerk, citizen *sfutest.Client }
+type pair struct{ clerk, citizen *leanClient }
 
 func (p pair) close() {
 	p.citizen.Close()
@@ -221,10 +221,10 @@ func Run(ctx context.Context, cfg Config, out io.Writer) (Result, error) {
 	}
 
 	// A few sending goroutines for all clients instead of two per client
-	// (see sfutest.Pacer).
-	pacer := sfutest.NewPacer(pacerPhases)
-	defer pacer.Close()
-	g := &gen{url: url, frames: frames, epoch: time.Now(), pacer: pacer, nominalPPS: publisherPPS(frames, clipFPS)}
+	// (see pacer).
+	pace := newPacer(pacerPhases)
+	defer pace.Close()
+	g := &gen{url: url, frames: frames, epoch: time.Now(), pacer: pace, nominalPPS: publisherPPS(frames, clipFPS)}
 	defer g.closeAll()
 	start := time.Now()
 	var lastStep time.Duration
@@ -321,7 +321,7 @@ type gen struct {
 	// nominalPPS is what one publisher sends per second (see publisherPPS).
 	nominalPPS float64
 	epoch      time.Time
-	pacer      *sfutest.Pacer
+	pacer      *pacer
 	mu         sync.Mutex
 	pairs      []pair
 	next       int
@@ -385,11 +385,11 @@ func (g *gen) startPair(ctx context.Context, id int) (pair, error) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	room := "load-" + strconv.Itoa(id)
-	dial := func(pid string, role signaling.Role, admit bool) (*sfutest.Client, error) {
-		return sfutest.Dial(ctx, sfutest.ClientConfig{
+	dial := func(pid string, role signaling.Role, admit bool) (*leanClient, error) {
+		return dialLean(ctx, sfutest.ClientConfig{
 			URL: g.url, Credential: credential(room, pid, role), Publish: true, AutoAdmit: admit,
-			Video: &clipSource{frames: g.frames}, FPS: clipFPS, Epoch: g.epoch, LoadOnly: true, Pacer: g.pacer,
-		})
+			Video: &clipSource{frames: g.frames}, FPS: clipFPS, Epoch: g.epoch,
+		}, g.pacer)
 	}
 	clerk, err := dial(room+"-clerk", signaling.RoleClerk, true)
 	if err != nil {
@@ -401,9 +401,9 @@ func (g *gen) startPair(ctx context.Context, id int) (pair, error) {
 		return pair{}, fmt.Errorf("citizen: %w", err)
 	}
 	p := pair{clerk: clerk, citizen: cit}
-	clerk.SetPartner(cit)
-	cit.SetPartner(clerk)
-	for i, c := range []*sfutest.Client{clerk, cit} {
+	clerk.setPartner(cit)
+	cit.setPartner(clerk)
+	for i, c := range []*leanClient{clerk, cit} {
 		if err := c.WaitConnected(ctx); err != nil {
 			p.close()
 			return pair{}, fmt.Errorf("%s not connected: %w (received %s)",
@@ -415,7 +415,7 @@ func (g *gen) startPair(ctx context.Context, id int) (pair, error) {
 
 // messageTypes lists the types of the signaling messages c received, which
 // tells where a session that never connected got stuck.
-func messageTypes(c *sfutest.Client) string {
+func messageTypes(c *leanClient) string {
 	var b strings.Builder
 	for i, m := range c.Messages() {
 		if i > 0 {
@@ -442,10 +442,10 @@ type snapshot struct {
 func (g *gen) snap(pid string) snapshot {
 	s := snapshot{at: time.Now()}
 	for _, p := range g.pairs {
-		for _, c := range []*sfutest.Client{p.clerk, p.citizen} {
-			s.packets += c.Video.Packets.Load() + c.Audio.Packets.Load()
+		for _, c := range []*leanClient{p.clerk, p.citizen} {
+			s.packets += c.video.packets.Load() + c.audio.packets.Load()
 			s.sent += c.SentPackets.Load()
-			e, r := c.Loss()
+			e, r := c.loss()
 			s.expected += e
 			s.received += r
 		}
@@ -463,9 +463,9 @@ func (g *gen) latencies(keep bool) (transit, e2e []float64) {
 	var ts, es [][]float64
 	nt, ne := 0, 0
 	for _, p := range g.pairs {
-		for _, c := range []*sfutest.Client{p.clerk, p.citizen} {
-			for _, st := range []*sfutest.Stats{&c.Video, &c.Audio} {
-				t, e := st.TakeTransits(), st.TakeLatencies()
+		for _, c := range []*leanClient{p.clerk, p.citizen} {
+			for _, st := range []*mediaStats{&c.video, &c.audio} {
+				t, e := st.transit.take(), st.latency.take()
 				ts, es, nt, ne = append(ts, t), append(es, e), nt+len(t), ne+len(e)
 			}
 		}
@@ -500,10 +500,10 @@ func (g *gen) measure(ctx context.Context, pid string, settle, window time.Durat
 	st := Step{
 		Sessions:        len(g.pairs),
 		ForwardedPPS:    float64(b.packets-a.packets) / secs,
-		LatencyP50Ms:    round2(sfutest.Percentile(lat, 50)),
-		LatencyP99Ms:    round2(sfutest.Percentile(lat, 99)),
-		E2EP50Ms:        round2(sfutest.Percentile(e2e, 50)),
-		E2EP99Ms:        round2(sfutest.Percentile(e2e, 99)),
+		LatencyP50Ms:    round2(percentile(lat, 50)),
+		LatencyP99Ms:    round2(percentile(lat, 99)),
+		E2EP50Ms:        round2(percentile(e2e, 50)),
+		E2EP99Ms:        round2(percentile(e2e, 99)),
 		SFUCPUPerS:      round2((b.cpu - a.cpu) / secs),
 		GenCPUPerS:      round2((b.genCPU - a.genCPU) / secs),
 		UDPRcvbufErrors: b.rcvbufErr - a.rcvbufErr,

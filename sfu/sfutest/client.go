@@ -18,7 +18,6 @@ import (
 	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
 	"github.com/pion/transport/v5/packetio"
-	"github.com/pion/transport/v5/stdnet"
 	"github.com/pion/webrtc/v4"
 
 	"github.com/sprechstunde/sprechstunde/sfu/signaling"
@@ -42,15 +41,23 @@ type ClientConfig struct {
 	FPS        int
 	Epoch      time.Time // shared by clients whose latency is compared
 	Log        *slog.Logger
-	// LoadOnly makes a lean load source: no RTCP interceptors, host
-	// candidates only, and received media is counted from the clear RTP
-	// headers at the socket without being decrypted (see tap.go). Video and
-	// Audio statistics and Loss work; keyframes, remote streams and codecs
-	// are not reported.
-	LoadOnly bool
-	// Pacer, if set, sends this client's camera and microphone media from
-	// its shared goroutines instead of two of the client's own.
-	Pacer *Pacer
+	// Stack, if set, replaces the WebRTC stack below signaling (see Stack).
+	Stack Stack
+}
+
+// A Stack replaces a client's WebRTC stack below signaling: the load
+// tool's lean clients (sfu/sfuload) count media at their own sockets and
+// send it from shared goroutines. A client with a Stack uses no ICE servers
+// (relayed media would bypass the Stack's sockets) and reports only what
+// arrives through Pion: remote tracks it still decodes are counted in Video
+// and Audio.
+type Stack interface {
+	// API builds the client's WebRTC API on se, which the client has
+	// limited to loopback.
+	API(se *webrtc.SettingEngine) (*webrtc.API, error)
+	// Publish sends the camera and the microphone from the moment
+	// connected is closed until ctx ends.
+	Publish(ctx context.Context, connected <-chan struct{}, video, audio FrameSender)
 }
 
 // Client is an in-process participant speaking the real signaling protocol.
@@ -67,8 +74,6 @@ type Client struct {
 	SentPackets  atomic.Int64
 	PLIs         atomic.Int64 // keyframe requests received as publisher
 	forceKey     atomic.Bool
-	sends        sendLog                // LoadOnly: when own RTP left
-	partner      atomic.Pointer[Client] // LoadOnly: whose media this client receives
 
 	mu        sync.Mutex
 	msgs      []signaling.Message
@@ -79,15 +84,7 @@ type Client struct {
 	pending   []webrtc.ICECandidateInit
 	streams   map[string]int // remote stream id -> tracks
 	mimes     map[string]int // remote track codec -> tracks
-	trackers  map[string]*seqTracker
-	tapped    map[uint32]*seqTracker // LoadOnly: by SSRC
-	taps      []*tapConn             // LoadOnly: the client's sockets
 }
-
-// SetPartner names the client whose media c receives in a 1:1 session, so
-// that a LoadOnly client also measures transit (see Stats.TakeTransits).
-// Both clients must share ClientConfig.Epoch.
-func (c *Client) SetPartner(p *Client) { c.partner.Store(p) }
 
 // Dial connects and sends join; it does not wait for the answer.
 func Dial(ctx context.Context, cfg ClientConfig) (*Client, error) {
@@ -111,8 +108,7 @@ func Dial(ctx context.Context, cfg ClientConfig) (*Client, error) {
 	cctx, cancel := context.WithCancel(context.Background())
 	c := &Client{cfg: cfg, ws: ws, ctx: cctx, cancel: cancel, done: make(chan struct{}),
 		changed: make(chan struct{}), connected: make(chan struct{}),
-		streams: map[string]int{}, mimes: map[string]int{}, trackers: map[string]*seqTracker{},
-		tapped: map[uint32]*seqTracker{}}
+		streams: map[string]int{}, mimes: map[string]int{}}
 	go c.readLoop()
 	if err := c.Send(signaling.Join{Credential: cfg.Credential}); err != nil {
 		c.Close()
@@ -250,17 +246,6 @@ func (c *Client) RestartICE() error {
 		return err
 	}
 	return c.Send(signaling.Offer{SDP: offer.SDP})
-}
-
-// Loss returns expected and distinctly received packets over all tracks.
-func (c *Client) Loss() (expected, received int64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, t := range c.trackers {
-		expected += t.expected()
-		received += t.unique
-	}
-	return expected, received
 }
 
 // Close leaves deliberately and releases everything.
@@ -411,21 +396,11 @@ func (c *Client) api() (*webrtc.API, error) {
 	// suite browsers get.
 	se.SetSRTPProtectionProfiles(dtls.SRTP_AEAD_AES_128_GCM, dtls.SRTP_AEAD_AES_256_GCM,
 		dtls.SRTP_AES128_CM_HMAC_SHA1_80)
+	if c.cfg.Stack != nil {
+		return c.cfg.Stack.API(&se)
+	}
 	m := &webrtc.MediaEngine{}
 	ir := &interceptor.Registry{}
-	if c.cfg.LoadOnly {
-		if err := c.registerLoadCodecs(m); err != nil {
-			return nil, err
-		}
-		n, err := stdnet.NewNet()
-		if err != nil {
-			return nil, err
-		}
-		se.SetNet(tapNet{Net: n, c: c})
-		// No NACK, reports or TWCC: a load source spends its CPU on sending.
-		return webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithInterceptorRegistry(ir),
-			webrtc.WithSettingEngine(se)), nil
-	}
 	if err := m.RegisterDefaultCodecs(); err != nil {
 		return nil, err
 	}
@@ -459,35 +434,14 @@ func (b packetBuffer) WriteWithAttributes(p []byte, a packetio.Attributes) (int,
 	return b.Buffer.Write(p, a)
 }
 
-// registerLoadCodecs registers only what a load client sends, with the
-// payload types of Pion's defaults (opusPT for Opus): short SDP makes
-// session setup cheaper for both sides.
-func (c *Client) registerLoadCodecs(m *webrtc.MediaEngine) error {
-	video := webrtc.RTPCodecParameters{PayloadType: 96, RTPCodecCapability: webrtc.RTPCodecCapability{
-		MimeType: webrtc.MimeTypeVP8, ClockRate: 90000,
-		RTCPFeedback: []webrtc.RTCPFeedback{{Type: "nack", Parameter: "pli"}}}}
-	if c.cfg.H264 {
-		video = webrtc.RTPCodecParameters{PayloadType: 102, RTPCodecCapability: webrtc.RTPCodecCapability{
-			MimeType: webrtc.MimeTypeH264, ClockRate: 90000,
-			SDPFmtpLine:  "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f",
-			RTCPFeedback: []webrtc.RTCPFeedback{{Type: "nack", Parameter: "pli"}}}}
-	}
-	if err := m.RegisterCodec(video, webrtc.RTPCodecTypeVideo); err != nil {
-		return err
-	}
-	return m.RegisterCodec(webrtc.RTPCodecParameters{PayloadType: opusPT, RTPCodecCapability: webrtc.RTPCodecCapability{
-		MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2, SDPFmtpLine: "minptime=10;useinbandfec=1"}},
-		webrtc.RTPCodecTypeAudio)
-}
-
 func (c *Client) startMedia(servers []signaling.ICEServer) error {
 	api, err := c.api()
 	if err != nil {
 		return err
 	}
 	conf := webrtc.Configuration{}
-	if c.cfg.LoadOnly {
-		servers = nil // relayed media would bypass the counting socket
+	if c.cfg.Stack != nil {
+		servers = nil // relayed media would bypass the Stack's sockets
 	}
 	for _, s := range servers {
 		conf.ICEServers = append(conf.ICEServers, webrtc.ICEServer{URLs: s.URLs, Username: s.Username, Credential: s.Credential})
@@ -538,8 +492,8 @@ func (c *Client) startMedia(servers []signaling.ICEServer) error {
 		}
 		c.wg.Add(2)
 		go c.readPLI(vs)
-		if c.cfg.Pacer != nil {
-			go c.pace(video, audio)
+		if c.cfg.Stack != nil {
+			go c.publish(c.newVideoSender(video, c.cfg.Video), c.newAudioSender(audio))
 		} else {
 			c.wg.Add(1)
 			go c.sendVideo(video, c.cfg.Video)
@@ -639,57 +593,22 @@ func (c *Client) waitConnected() bool {
 	}
 }
 
-// frameSender sends one media frame per call, every interval.
-type frameSender interface {
-	interval() time.Duration
-	send() error
-}
-
-func (v *videoSender) interval() time.Duration { return v.every }
-func (a *audioSender) interval() time.Duration { return a.every }
-
-func (c *Client) sendVideo(t *webrtc.TrackLocalStaticRTP, src VideoSource) {
-	c.sendEvery(func() frameSender { return c.newVideoSender(t, src) })
-}
-
-func (c *Client) sendAudio(t *webrtc.TrackLocalStaticRTP) {
-	c.sendEvery(func() frameSender { return c.newAudioSender(t) })
-}
-
-// sendEvery sends frames from the sender made by newSender once the
-// connection is up, until the client closes or a write fails.
-func (c *Client) sendEvery(newSender func() frameSender) {
+// publish hands the camera and microphone to the Stack.
+func (c *Client) publish(video, audio FrameSender) {
 	defer c.wg.Done()
-	if !c.waitConnected() {
-		return
-	}
-	s := newSender()
-	tick := time.NewTicker(s.interval())
-	defer tick.Stop()
-	for {
-		select {
-		case <-c.ctx.Done():
-			return
-		case <-tick.C:
-		}
-		if s.send() != nil {
-			return
-		}
-	}
+	c.cfg.Stack.Publish(c.ctx, c.connected, video, audio)
 }
 
 func (c *Client) onTrack(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
 	video := tr.Kind() == webrtc.RTPCodecTypeVideo
-	st, rate := &c.Audio, uint32(48000)
+	st := &c.Audio
 	if video {
-		st, rate = &c.Video, 90000
+		st = &c.Video
 	}
-	clock := mediaClock{epoch: c.cfg.Epoch, rate: rate}
-	seqs := &seqTracker{}
+	var seqs SeqTracker // this goroutine's only
 	c.mu.Lock()
 	c.streams[tr.StreamID()]++
 	c.mimes[tr.Codec().MimeType]++
-	c.trackers[tr.StreamID()+"/"+tr.ID()+fmt.Sprint(tr.SSRC())] = seqs
 	c.mu.Unlock()
 	buf := make([]byte, 1500)
 	var pkt rtp.Packet
@@ -698,20 +617,13 @@ func (c *Client) onTrack(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
 		if err != nil {
 			return
 		}
-		now := time.Now()
 		if pkt.Unmarshal(buf[:n]) != nil {
 			continue
 		}
-		c.mu.Lock()
-		fresh := seqs.add(pkt.SequenceNumber)
-		c.mu.Unlock()
 		st.Packets.Add(1)
 		st.Bytes.Add(int64(n))
-		if !fresh {
-			continue
-		}
-		st.addLatency(clock.delay(pkt.Timestamp, now))
-		if video && IsVP8Keyframe(pkt.Payload) {
+		// A retransmitted keyframe packet is not a new keyframe.
+		if seqs.Add(pkt.SequenceNumber) && video && IsVP8Keyframe(pkt.Payload) {
 			st.Keyframes.Add(1)
 		}
 	}

@@ -1,7 +1,8 @@
 // Package sfutest holds helpers for exercising the SFU end to end: a
 // loopback configuration, an in-memory Authorizer, an event recorder, a
 // websocket test server and an in-process Pion client that speaks the real
-// signaling protocol. The load generator uses the same client.
+// signaling protocol. The load generator (sfu/sfuload) puts its own lean
+// WebRTC stack below the same client (Stack).
 package sfutest
 
 import (

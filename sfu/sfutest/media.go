@@ -2,9 +2,6 @@ package sfutest
 
 import (
 	"encoding/binary"
-	"math"
-	"slices"
-	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -82,58 +79,6 @@ type Stats struct {
 	Packets   atomic.Int64
 	Bytes     atomic.Int64
 	Keyframes atomic.Int64
-	Lost      atomic.Int64 // sequence gaps not filled later, estimated
-
-	latency samples // one-way from the frame stamp, sender clock = receiver clock
-	transit samples // from the partner's socket (load clients, see SetPartner)
-}
-
-func (s *Stats) addLatency(ms float64) { s.latency.add(ms) }
-func (s *Stats) addTransit(ms float64) { s.transit.add(ms) }
-
-// TakeLatencies returns and clears the latency samples (ms), measured from
-// the frame's stamp before packetization.
-func (s *Stats) TakeLatencies() []float64 { return s.latency.take() }
-
-// TakeTransits returns and clears the transit samples (ms): from the
-// packet's departure from the partner's socket to its arrival at this
-// client's, i.e. what the SFU and the two loopback hops add (LoadOnly
-// clients with a partner, see SetPartner; departure as Client.departure
-// defines it).
-func (s *Stats) TakeTransits() []float64 { return s.transit.take() }
-
-// samples collects milliseconds, bounded so a forgotten reader cannot
-// grow them without end.
-type samples struct {
-	mu sync.Mutex
-	v  []float64
-}
-
-func (s *samples) add(ms float64) {
-	s.mu.Lock()
-	if len(s.v) < 1<<20 {
-		s.v = append(s.v, ms)
-	}
-	s.mu.Unlock()
-}
-
-func (s *samples) take() []float64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := s.v
-	s.v = make([]float64, 0, cap(out)) // the next window is about as long
-	return out
-}
-
-// Percentile returns the p-th percentile (0..100) of v, NaN if empty.
-func Percentile(v []float64, p float64) float64 {
-	if len(v) == 0 {
-		return math.NaN()
-	}
-	s := slices.Clone(v)
-	slices.Sort(s)
-	i := int(math.Ceil(p/100*float64(len(s)))) - 1
-	return s[min(max(i, 0), len(s)-1)]
 }
 
 // mediaClock maps wall time to RTP timestamps from a shared epoch, so a
@@ -146,14 +91,6 @@ type mediaClock struct {
 
 func (c mediaClock) stamp(t time.Time) uint32 {
 	return uint32(t.Sub(c.epoch).Nanoseconds() * int64(c.rate) / 1e9)
-}
-
-// delay returns now minus the time ts was stamped, in ms, assuming less
-// than one wrap (13 h at 90 kHz) between them.
-func (c mediaClock) delay(ts uint32, now time.Time) float64 {
-	cur := c.stamp(now)
-	d := int32(cur - ts)
-	return float64(d) * 1000 / float64(c.rate)
 }
 
 // vp8Packetizer splits frames into RTP payloads like Pion's VP8Payloader

@@ -1,8 +1,9 @@
 package sfutest
 
-// seqTracker counts distinct RTP sequence numbers of one stream so that
-// retransmissions are not counted twice and loss can be estimated.
-type seqTracker struct {
+// SeqTracker counts distinct RTP sequence numbers of one stream so that
+// retransmissions are not counted twice and loss can be estimated. It is
+// not safe for concurrent use.
+type SeqTracker struct {
 	started bool
 	first   int64
 	highest int64 // extended
@@ -10,8 +11,8 @@ type seqTracker struct {
 	seen    [1024]bool
 }
 
-// add records seq and reports whether it was new.
-func (s *seqTracker) add(seq uint16) bool {
+// Add records seq and reports whether it was new.
+func (s *SeqTracker) Add(seq uint16) bool {
 	if !s.started {
 		s.started = true
 		s.first, s.highest = int64(seq), int64(seq)
@@ -43,10 +44,13 @@ func (s *seqTracker) add(seq uint16) bool {
 	return true
 }
 
-// expected is how many packets the stream has had so far.
-func (s *seqTracker) expected() int64 {
+// Expected is how many packets the stream has had so far.
+func (s *SeqTracker) Expected() int64 {
 	if !s.started {
 		return 0
 	}
 	return s.highest - s.first + 1
 }
+
+// Unique is how many distinct packets arrived.
+func (s *SeqTracker) Unique() int64 { return s.unique }

@@ -1,17 +1,18 @@
-package sfutest
+package sfuload
 
 import (
 	"encoding/binary"
 	"net"
 	"net/netip"
-	"strconv"
 	"time"
 
 	"github.com/pion/transport/v5"
 	"golang.org/x/net/ipv4"
+
+	"github.com/sprechstunde/sprechstunde/sfu/sfutest"
 )
 
-// A load-generating client (ClientConfig.LoadOnly) counts received media at
+// A load client (leanClient) counts received media at
 // its socket instead of in Pion's receive path. SRTP leaves the RTP header
 // in the clear, and sequence number, timestamp and SSRC are all the
 // statistics need; decrypting, buffering and four goroutine hand-offs per
@@ -29,7 +30,7 @@ const opusPT = 111
 // counters and everything else (STUN, DTLS, RTCP) to Pion.
 type tapNet struct {
 	transport.Net
-	c *Client
+	c *leanClient
 }
 
 func (n tapNet) ListenUDP(network string, laddr *net.UDPAddr) (transport.UDPConn, error) {
@@ -51,7 +52,7 @@ func (n tapNet) ListenUDP(network string, laddr *net.UDPAddr) (transport.UDPConn
 // net.PacketConn, so ICE reads through it either way.
 type tapConn struct {
 	*net.UDPConn
-	c   *Client
+	c   *leanClient
 	rx  rxClock // used by ICE's one reading goroutine
 	tx  txClock // on once media flows (poll mode)
 	out sendBatch
@@ -95,14 +96,14 @@ func (t *tapConn) WriteTo(b []byte, addr net.Addr) (int, error) {
 func (t *tapConn) recordSend(b []byte, at time.Time) {
 	if isRTP(b) {
 		audio, seq := rtpKey(b)
-		t.c.sends.record(audio, seq, at, t.c.cfg.Epoch)
+		t.c.sends.record(audio, seq, at, t.c.epoch)
 	}
 }
 
 func (t *tapConn) confirmSend(b []byte, at time.Time) {
 	if isRTP(b) {
 		audio, seq := rtpKey(b)
-		t.c.sends.confirm(audio, seq, at, t.c.cfg.Epoch)
+		t.c.sends.confirm(audio, seq, at, t.c.epoch)
 	}
 }
 
@@ -116,7 +117,7 @@ func rtpKey(b []byte) (audio bool, seq uint16) {
 // kernel's transmit stamp for the sampled packets where the client's
 // sockets have stamps on (other packets do not count), else the time taken
 // before the send call.
-func (c *Client) departure(b []byte, audio bool, seq uint16, epoch time.Time) (time.Time, bool) {
+func (c *leanClient) departure(b []byte, audio bool, seq uint16, epoch time.Time) (time.Time, bool) {
 	sent, kernel, ok := c.sends.sent(audio, seq, epoch)
 	if !ok || kernel || !c.stampsSends() {
 		return sent, ok
@@ -131,7 +132,7 @@ func (c *Client) departure(b []byte, audio bool, seq uint16, epoch time.Time) (t
 	return sent, ok && kernel
 }
 
-func (c *Client) stampsSends() bool {
+func (c *leanClient) stampsSends() bool {
 	for _, t := range c.sockets() {
 		if t.tx.stamping() {
 			return true
@@ -141,7 +142,7 @@ func (c *Client) stampsSends() bool {
 }
 
 // confirmSends reads the kernel's transmit stamps of the client's sockets.
-func (c *Client) confirmSends() {
+func (c *leanClient) confirmSends() {
 	for _, t := range c.sockets() {
 		t.tx.drain(t.confirmSend)
 	}
@@ -163,33 +164,31 @@ func (t *tapConn) ReadFrom(b []byte) (int, net.Addr, error) {
 
 // countRTP records an SRTP packet and reports true; anything else is left
 // to Pion.
-func (c *Client) countRTP(b []byte, now time.Time) bool {
+func (c *leanClient) countRTP(b []byte, now time.Time) bool {
 	if !isRTP(b) {
 		return false
 	}
 	audio, seq := rtpKey(b)
 	ts := binary.BigEndian.Uint32(b[4:])
 	ssrc := binary.BigEndian.Uint32(b[8:])
-	st, rate := &c.Video, uint32(90000)
+	st, rate := &c.video, uint32(90000)
 	if audio {
-		st, rate = &c.Audio, 48000
+		st, rate = &c.audio, 48000
 	}
 	c.mu.Lock()
 	seqs := c.tapped[ssrc]
 	if seqs == nil {
-		seqs = &seqTracker{}
+		seqs = &sfutest.SeqTracker{}
 		c.tapped[ssrc] = seqs
-		c.trackers["ssrc/"+strconv.FormatUint(uint64(ssrc), 10)] = seqs
 	}
-	fresh := seqs.add(seq)
+	fresh := seqs.Add(seq)
 	c.mu.Unlock()
-	st.Packets.Add(1)
-	st.Bytes.Add(int64(len(b)))
+	st.packets.Add(1)
 	if fresh {
-		st.addLatency(mediaClock{epoch: c.cfg.Epoch, rate: rate}.delay(ts, now))
+		st.latency.add(rtpDelay(c.epoch, rate, ts, now))
 		if p := c.partner.Load(); p != nil {
-			if sent, ok := p.departure(b, audio, seq, c.cfg.Epoch); ok {
-				st.addTransit(float64(now.Sub(sent).Microseconds()) / 1000)
+			if sent, ok := p.departure(b, audio, seq, c.epoch); ok {
+				st.transit.add(float64(now.Sub(sent).Microseconds()) / 1000)
 			}
 		}
 	}

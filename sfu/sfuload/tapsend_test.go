@@ -1,4 +1,4 @@
-package sfutest
+package sfuload
 
 import (
 	"net"
@@ -49,7 +49,7 @@ func TestCorkedSendsHoldThenDeliver(t *testing.T) {
 			if err := p.Unmarshal(buf[:n]); err != nil || p.SequenceNumber != uint16(round)*10+seq {
 				t.Fatalf("round %d: got seq %d (%v), want %d", round, p.SequenceNumber, err, uint16(round)*10+seq)
 			}
-			sent, _, ok := c.sends.sent(false, p.SequenceNumber, c.cfg.Epoch)
+			sent, _, ok := c.sends.sent(false, p.SequenceNumber, c.epoch)
 			if !ok || sent.After(arrived) {
 				t.Fatalf("seq %d: send time %v recorded %v, arrived %v", p.SequenceNumber, sent, ok, arrived)
 			}
@@ -69,7 +69,7 @@ func TestCorkedSendsHoldThenDeliver(t *testing.T) {
 }
 
 // loopbackSender is a load client with one socket, and a socket to send to.
-func loopbackSender(t *testing.T) (*Client, *tapConn, *net.UDPConn) {
+func loopbackSender(t *testing.T) (*leanClient, *tapConn, *net.UDPConn) {
 	t.Helper()
 	listen := func() *net.UDPConn {
 		c, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
@@ -79,7 +79,7 @@ func loopbackSender(t *testing.T) (*Client, *tapConn, *net.UDPConn) {
 		t.Cleanup(func() { c.Close() })
 		return c
 	}
-	c := &Client{cfg: ClientConfig{Epoch: time.Now()}}
+	c := newLeanClient(time.Now(), nil)
 	src := listen()
 	tc := &tapConn{UDPConn: src, c: c, out: sendBatch{conn: ipv4.NewPacketConn(src)}}
 	c.taps = []*tapConn{tc}

@@ -1,6 +1,6 @@
 //go:build !linux
 
-package sfutest
+package sfuload
 
 import (
 	"net"

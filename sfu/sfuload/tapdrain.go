@@ -1,4 +1,4 @@
-package sfutest
+package sfuload
 
 import (
 	"net"
@@ -110,15 +110,15 @@ func (t *tapConn) Close() error {
 	return t.UDPConn.Close()
 }
 
-// drain runs the client's sockets' drains (LoadOnly clients).
-func (c *Client) drain() {
+// drain runs the client's sockets' drains.
+func (c *leanClient) drain() {
 	for _, t := range c.sockets() {
 		t.drain()
 	}
 }
 
 // pollMode hands the client's sockets to the pacer's drains.
-func (c *Client) pollMode() {
+func (c *leanClient) pollMode() {
 	for _, t := range c.sockets() {
 		t.pollMode()
 	}

@@ -1,4 +1,4 @@
-package sfutest
+package sfuload
 
 import (
 	"errors"
@@ -18,8 +18,7 @@ func TestPollModeHandsSocketToDrain(t *testing.T) {
 	if !pollable {
 		t.Skip("poll mode is Linux only")
 	}
-	c := &Client{cfg: ClientConfig{Epoch: time.Now()}, trackers: map[string]*seqTracker{},
-		tapped: map[uint32]*seqTracker{}}
+	c := newLeanClient(time.Now(), nil)
 	conn, err := net.ListenUDP("udp4", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +92,7 @@ func TestPollModeHandsSocketToDrain(t *testing.T) {
 			t.Fatalf("%q never reached the reader", want)
 		}
 	}
-	if got := c.Video.Packets.Load(); got != 1 {
+	if got := c.video.packets.Load(); got != 1 {
 		t.Fatalf("counted %d RTP packets, want 1", got)
 	}
 	if err := tc.Close(); err != nil {
@@ -111,7 +110,7 @@ func TestPollModeHandsSocketToDrain(t *testing.T) {
 }
 
 // awaitRead drains until the reader returns a datagram.
-func awaitRead[T any](t *testing.T, c *Client, reads <-chan T) T {
+func awaitRead[T any](t *testing.T, c *leanClient, reads <-chan T) T {
 	t.Helper()
 	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); {
 		c.drain()

@@ -1,4 +1,4 @@
-package sfutest
+package sfuload
 
 import (
 	"encoding/binary"

@@ -1,4 +1,4 @@
-package sfutest
+package sfuload
 
 import (
 	"net"
@@ -91,21 +91,20 @@ func (s *sendBatch) uncork(sent func(b []byte, at time.Time)) {
 	}
 }
 
-// cork holds the client's socket writes until uncork (LoadOnly clients;
-// for others both do nothing).
-func (c *Client) cork() {
+// cork holds the client's socket writes until uncork.
+func (c *leanClient) cork() {
 	for _, t := range c.sockets() {
 		t.out.cork()
 	}
 }
 
-func (c *Client) uncork() {
+func (c *leanClient) uncork() {
 	for _, t := range c.sockets() {
 		t.out.uncork(t.recordSend)
 	}
 }
 
-func (c *Client) sockets() []*tapConn {
+func (c *leanClient) sockets() []*tapConn {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.taps

@@ -1,4 +1,4 @@
-package sfutest
+package sfuload
 
 import (
 	"net"
@@ -22,7 +22,7 @@ func TestTransmitStampsConfirmSends(t *testing.T) {
 	if !tc.tx.stamping() {
 		t.Fatal("kernel refused SO_TIMESTAMPING with transmit stamps and the receive filter")
 	}
-	recv := &tapConn{UDPConn: dst, c: &Client{}}
+	recv := &tapConn{UDPConn: dst, c: newLeanClient(time.Time{}, nil)}
 	recv.rx.enable(dst)
 	recv.tx.enable(dst)
 	to := dst.LocalAddr().(*net.UDPAddr).AddrPort()
@@ -47,18 +47,18 @@ func TestTransmitStampsConfirmSends(t *testing.T) {
 	c.uncork()
 	after := time.Now()
 	for seq := range uint16(n) {
-		at, kernel, ok := c.sends.sent(seq%4 == 0, 100+seq, c.cfg.Epoch)
+		at, kernel, ok := c.sends.sent(seq%4 == 0, 100+seq, c.epoch)
 		if !ok || kernel || at.Before(before.Add(-time.Millisecond)) || at.After(before.Add(time.Millisecond)) {
 			t.Fatalf("seq %d before confirmation: %v kernel=%v ok=%v (call began %v)", 100+seq, at, kernel, ok, before)
 		}
 	}
 	for seq := range uint16(n) {
 		b, _ := (&rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 96, SequenceNumber: 100 + seq}}).Marshal()
-		at, ok := c.departure(b, seq%4 == 0, 100+seq, c.cfg.Epoch) // reads the error queue
+		at, ok := c.departure(b, seq%4 == 0, 100+seq, c.epoch) // reads the error queue
 		if want := (100+seq)%txSampleEvery == 0; ok != want {
 			t.Fatalf("seq %d: departure known %v, want %v (sampled packets only)", 100+seq, ok, want)
 		}
-		_, kernel, _ := c.sends.sent(seq%4 == 0, 100+seq, c.cfg.Epoch)
+		_, kernel, _ := c.sends.sent(seq%4 == 0, 100+seq, c.epoch)
 		// The log keeps nanoseconds since the epoch: allow its rounding.
 		if ok && (!kernel || at.Before(before.Add(-time.Microsecond)) || at.After(after.Add(time.Microsecond))) {
 			t.Fatalf("seq %d: %v kernel=%v, want a kernel stamp within [%v, %v]", 100+seq, at, kernel, before, after)
