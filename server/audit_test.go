@@ -41,7 +41,7 @@ func TestAuditVerify(t *testing.T) {
 					t.Fatalf("newest audit entries: %+v", log)
 				}
 				if tt.sql != "" {
-					if err := env.app.store.DB().Exec(tt.sql).Error; err != nil {
+					if err := env.rawSQL().Exec(tt.sql).Error; err != nil {
 						t.Fatal(err)
 					}
 				}

@@ -12,8 +12,11 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
+
+	"gorm.io/gorm"
 
 	"github.com/sprechstunde/sprechstunde/booking/gormstore/storetest"
 )
@@ -39,6 +42,9 @@ type testEnv struct {
 	app *App
 	srv *httptest.Server
 	cfg Config
+
+	sqlOnce sync.Once // rawSQL
+	sql     *gorm.DB
 }
 
 // localMedia keeps a test's media server on loopback and free ports.

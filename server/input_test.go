@@ -74,7 +74,7 @@ func TestBadBookingInput(t *testing.T) {
 	var m bookingOut
 	c.mustDo("GET", "/api/v1/bookings/manage/"+lastSegment(first.ManageURL), nil, http.StatusOK, &m)
 	var n int64
-	env.app.store.DB().Raw("SELECT count(*) FROM appointments").Scan(&n)
+	env.rawSQL().Raw("SELECT count(*) FROM appointments").Scan(&n)
 	if m.Status != "booked" || n != 1 {
 		t.Fatalf("stored data changed: %+v, %d appointments", m, n)
 	}

@@ -138,7 +138,7 @@ func TestRetention(t *testing.T) {
 			}
 			named := func(id int64) bool {
 				var name string
-				env.app.store.DB().Raw("SELECT citizen_name FROM appointments WHERE id = ?", id).Scan(&name)
+				env.rawSQL().Raw("SELECT citizen_name FROM appointments WHERE id = ?", id).Scan(&name)
 				return name != ""
 			}
 			run(endA.Add(90*day-time.Minute), map[string]int{"citizen_data": 0})
@@ -160,7 +160,7 @@ func TestRetention(t *testing.T) {
 			admin.mustDo("GET", "/api/v1/cases/"+b.CaseNumber, nil, http.StatusOK, nil)
 			admin.mustDo("GET", "/api/v1/cases/"+c.CaseNumber, nil, http.StatusOK, nil)
 			var notes int64
-			env.app.store.DB().Raw("SELECT count(*) FROM notes").Scan(&notes)
+			env.rawSQL().Raw("SELECT count(*) FROM notes").Scan(&notes)
 			if notes != 0 {
 				t.Errorf("%d notes outlived their case", notes)
 			}

@@ -159,7 +159,7 @@ func TestMailJourney(t *testing.T) {
 				ids[m.MessageID] = true
 			}
 			var bodies int64
-			env.app.store.DB().Raw("SELECT count(*) FROM mail_outbox WHERE payload <> ''").Scan(&bodies)
+			env.rawSQL().Raw("SELECT count(*) FROM mail_outbox WHERE payload <> ''").Scan(&bodies)
 			if bodies != 0 {
 				t.Errorf("%d delivered mails keep their body", bodies)
 			}

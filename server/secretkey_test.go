@@ -13,8 +13,11 @@ import (
 	"strings"
 	"testing"
 
+	"gorm.io/gorm"
+
 	"github.com/sprechstunde/sprechstunde/booking"
 	"github.com/sprechstunde/sprechstunde/booking/gormstore"
+	"github.com/sprechstunde/sprechstunde/booking/gormstore/storetest"
 )
 
 // testDataDir is the data directory of every App a test opens on dsn: one
@@ -47,10 +50,10 @@ func appOn(t *testing.T, db, dataDir string, demo bool) (*App, error) {
 }
 
 // settingValues is everything a copy of the settings table holds.
-func settingValues(t *testing.T, s *gormstore.Store) map[string]string {
+func settingValues(t *testing.T, db *gorm.DB) map[string]string {
 	t.Helper()
 	var rows []struct{ Name, Value string }
-	if err := s.DB().Raw("SELECT name, value FROM settings").Scan(&rows).Error; err != nil {
+	if err := db.Raw("SELECT name, value FROM settings").Scan(&rows).Error; err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]string{}
@@ -80,7 +83,7 @@ func TestSecretKeyFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, v := range settingValues(t, app.store) {
+	for name, v := range settingValues(t, storetest.SQL(t, app.cfg.Database)) {
 		if name == "secret_key" || strings.Contains(v, base64.StdEncoding.EncodeToString(key)) || strings.Contains(v, hex.EncodeToString(key)) {
 			t.Errorf("settings row %s holds the key", name)
 		}
@@ -113,7 +116,7 @@ func TestDatabaseCopyCannotOpenTokens(t *testing.T) {
 		"name": "E", "email": "e@example.org", "consent": true}, 201, &b)
 	dir := t.TempDir()
 	copyPath := filepath.Join(dir, "copy.db")
-	if err := env.app.store.DB().Exec("VACUUM INTO ?", copyPath).Error; err != nil {
+	if err := env.rawSQL().Exec("VACUUM INTO ?", copyPath).Error; err != nil {
 		t.Fatal(err)
 	}
 	copied, err := gormstore.Open(context.Background(), copyPath, slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -121,10 +124,10 @@ func TestDatabaseCopyCannotOpenTokens(t *testing.T) {
 		t.Fatal(err)
 	}
 	var sealed string
-	if err := copied.DB().Raw("SELECT join_token_sealed FROM appointments").Scan(&sealed).Error; err != nil || sealed == "" {
+	if err := storetest.SQL(t, copyPath).Raw("SELECT join_token_sealed FROM appointments").Scan(&sealed).Error; err != nil || sealed == "" {
 		t.Fatalf("sealed token %q: %v", sealed, err)
 	}
-	for name, v := range settingValues(t, copied) {
+	for name, v := range settingValues(t, storetest.SQL(t, copyPath)) {
 		for _, cand := range [][]byte{[]byte(v), decode64(v), decodeHex(v), sha(v)} {
 			if s, err := booking.NewSealer(cand); err == nil {
 				if _, err := s.Open("join", sealed); err == nil {
@@ -154,7 +157,7 @@ func TestSecretKeyMovesOutOfDatabase(t *testing.T) {
 	}
 	legacy := make([]byte, booking.SecretKeySize)
 	_, _ = rand.Read(legacy)
-	if err := s.DB().Exec("INSERT INTO settings (name, value) VALUES ('secret_key', ?)", base64.StdEncoding.EncodeToString(legacy)).Error; err != nil {
+	if err := storetest.SQL(t, db).Exec("INSERT INTO settings (name, value) VALUES ('secret_key', ?)", base64.StdEncoding.EncodeToString(legacy)).Error; err != nil {
 		t.Fatal(err)
 	}
 	_ = s.Close()
@@ -165,7 +168,7 @@ func TestSecretKeyMovesOutOfDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := settingValues(t, app.store)["secret_key"]; ok {
+	if _, ok := settingValues(t, storetest.SQL(t, app.cfg.Database))["secret_key"]; ok {
 		t.Error("the key is still in the database")
 	}
 	key, err := readKeyFile(filepath.Join(dir, "secret.key"))
@@ -207,7 +210,7 @@ func TestConfiguredKeyDropsGeneratedOne(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DB().Exec("INSERT INTO settings (name, value) VALUES ('secret_key', ?)", base64.StdEncoding.EncodeToString(make([]byte, 32))).Error; err != nil {
+	if err := storetest.SQL(t, db).Exec("INSERT INTO settings (name, value) VALUES ('secret_key', ?)", base64.StdEncoding.EncodeToString(make([]byte, 32))).Error; err != nil {
 		t.Fatal(err)
 	}
 	_ = s.Close()
@@ -224,7 +227,7 @@ func TestConfiguredKeyDropsGeneratedOne(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = app.Close() })
-	if _, ok := settingValues(t, app.store)["secret_key"]; ok {
+	if _, ok := settingValues(t, storetest.SQL(t, app.cfg.Database))["secret_key"]; ok {
 		t.Error("the generated key is still in the database")
 	}
 	if _, err := os.Stat(filepath.Join(dir, "secret.key")); err == nil {

@@ -194,9 +194,6 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// DB exposes the gorm handle for tests and offline tools in this module.
-func (s *Store) DB() *gorm.DB { return s.db }
-
 // read is the handle for queries outside a transaction (or, in a Store
 // bound by InTx, inside its transaction).
 func (s *Store) read(ctx context.Context) *gorm.DB {

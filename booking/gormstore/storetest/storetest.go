@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
@@ -61,6 +62,29 @@ func Open(t testing.TB, kind string) *gormstore.Store {
 	}
 	t.Cleanup(func() { _ = s.Close() })
 	return s
+}
+
+// SQL opens a handle of its own on the database at dsn for tests that
+// check or change rows below a Store's methods (a Store offers no raw
+// access); it is closed when the test ends. Keep one per test: each holds
+// a connection.
+func SQL(t testing.TB, dsn string) *gorm.DB {
+	t.Helper()
+	dialect := sqlite.Open("file:" + dsn + "?_busy_timeout=10000&_foreign_keys=1")
+	if gormstore.IsPostgres(dsn) {
+		dialect = postgres.Open(dsn)
+	}
+	db, err := gorm.Open(dialect, &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		t.Fatalf("open %s: %v", dsn, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sqlDB.SetMaxOpenConns(1)
+	t.Cleanup(func() { _ = sqlDB.Close() })
+	return db
 }
 
 func newPostgresDB(t testing.TB) string {
