@@ -308,6 +308,7 @@ func (o *Office) Book(ctx context.Context, r BookingRequest) (BookingResult, err
 	if err != nil {
 		return BookingResult{}, err
 	}
+	var mails []OutboxEntry
 	stored, err := o.store.Reserve(ctx, Reservation{
 		Loads:       loads,
 		Appointment: appt,
@@ -317,14 +318,17 @@ func (o *Office) Book(ctx context.Context, r BookingRequest) (BookingResult, err
 		DayEnd:      dayEnd,
 		Now:         now,
 		Mails: func(a Appointment) ([]OutboxEntry, error) {
-			return o.composeMail(MailData{Kind: MailConfirmation, Language: a.Language, To: a.CitizenEmail,
+			var err error
+			mails, err = o.composeMail(MailData{Kind: MailConfirmation, Language: a.Language, To: a.CitizenEmail,
 				Appointment: a, ServiceName: svc.Name, JoinToken: join, ManageToken: manage},
 				fmt.Sprintf("confirmation:%d", a.ID))
+			return mails, err
 		},
 	}, o.pickClerk)
 	switch {
 	case err == nil:
 		o.cache.booked(day, stored.ClerkID, stored.Start, stored.BusyUntil)
+		o.mailQueued(len(mails))
 	case errors.Is(err, ErrSlotTaken):
 		// The grid promised a free clerk the database did not have: a
 		// concurrent booking took the last one, or another server process

@@ -98,5 +98,7 @@ func (o *Office) SetCaseStatus(ctx context.Context, a Actor, number string, to S
 	if err != nil {
 		return Case{}, err
 	}
+	o.mailQueued(len(mails))
+	o.appointmentEnded(appt.ID) // to is never booked
 	return o.store.CaseByNumber(ctx, c.Number)
 }

@@ -115,6 +115,20 @@ func (o *Office) composeMail(d MailData, dedup string) ([]OutboxEntry, error) {
 		RecipientMasked: MaskEmail(d.To), Payload: sealed, CreatedAt: o.now()}}, nil
 }
 
+// mailQueued reports n stored outbox mails to Options.MailQueued.
+func (o *Office) mailQueued(n int) {
+	if n > 0 && o.opt.MailQueued != nil {
+		o.opt.MailQueued()
+	}
+}
+
+// appointmentEnded reports to Options.AppointmentEnded.
+func (o *Office) appointmentEnded(appointmentID int64) {
+	if o.opt.AppointmentEnded != nil {
+		o.opt.AppointmentEnded(appointmentID)
+	}
+}
+
 // OpenMail decrypts an outbox payload and renders the mail it describes.
 func (o *Office) OpenMail(m OutboxMessage) (Mail, error) {
 	if o.opt.Sealer == nil || o.opt.Mailer == nil {

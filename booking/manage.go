@@ -67,6 +67,8 @@ func (o *Office) CancelByToken(ctx context.Context, token string) (Appointment, 
 	if err != nil {
 		return Appointment{}, fmt.Errorf("booking: cancel %d: %w", a.ID, err)
 	}
+	o.mailQueued(len(mails))
+	o.appointmentEnded(a.ID)
 	a.Status = StatusCancelled
 	return a, nil
 }

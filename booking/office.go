@@ -28,6 +28,12 @@ type Options struct {
 	// expiry: one (tokenHash) on logout, all of the user (tokenHash "") on
 	// deactivation or a new password, so live connections end with them.
 	SessionsEnded func(userID int64, tokenHash string)
+	// MailQueued, if set, hears that a use case stored mail in the outbox,
+	// so delivery can start now rather than at the next poll.
+	MailQueued func()
+	// AppointmentEnded, if set, hears that an appointment stopped being
+	// booked (cancelled, or closed by staff), so its room can close.
+	AppointmentEnded func(appointmentID int64)
 }
 
 // Office runs the use cases of one office on a Store.

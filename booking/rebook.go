@@ -37,6 +37,7 @@ func (o *Office) RebookByToken(ctx context.Context, token string, start time.Tim
 	join := o.joinToken(a)
 	now := o.now()
 	day := DateOf(slot.Start)
+	var mails []OutboxEntry
 	stored, err := o.store.Rebook(ctx, Rebooking{
 		AppointmentID: a.ID,
 		Sequence:      a.Sequence,
@@ -49,9 +50,11 @@ func (o *Office) RebookByToken(ctx context.Context, token string, start time.Tim
 		Now:           now,
 		Event:         Event{CaseID: a.CaseID, Type: EventRebooked, At: now, Detail: "by citizen"},
 		Mails: func(b Appointment) ([]OutboxEntry, error) {
-			return o.composeMail(MailData{Kind: MailRebooking, Language: b.Language, To: b.CitizenEmail,
+			var err error
+			mails, err = o.composeMail(MailData{Kind: MailRebooking, Language: b.Language, To: b.CitizenEmail,
 				Appointment: b, ServiceName: svc.Name, JoinToken: join, ManageToken: token},
 				fmt.Sprintf("rebooking:%d:%d", b.ID, b.Sequence))
+			return mails, err
 		},
 	}, rebookPicker(a.ClerkID))
 	o.cache.invalidateDay(DateOf(a.Start.In(o.opt.Location)))
@@ -59,6 +62,7 @@ func (o *Office) RebookByToken(ctx context.Context, token string, start time.Tim
 	if err != nil {
 		return BookingResult{}, fmt.Errorf("booking: rebook %d to %s: %w", a.ID, start.Format(time.RFC3339), err)
 	}
+	o.mailQueued(len(mails))
 	return BookingResult{Appointment: stored, JoinToken: join, ManageToken: token}, nil
 }
 

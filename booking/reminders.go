@@ -15,7 +15,8 @@ func DefaultReminders() []time.Duration { return []time.Duration{24 * time.Hour,
 // citizen gets one mail, not a burst), none that fell due before the time
 // was chosen, and none once it has begun. A dedup key per appointment,
 // sequence and offset makes repeated runs harmless.
-func (o *Office) SendReminders(ctx context.Context, now time.Time) (int, error) {
+func (o *Office) SendReminders(ctx context.Context, now time.Time) (queued int, err error) {
+	defer func() { o.mailQueued(queued) }()
 	offsets := o.opt.Reminders
 	if len(offsets) == 0 {
 		return 0, nil
@@ -27,7 +28,6 @@ func (o *Office) SendReminders(ctx context.Context, now time.Time) (int, error) 
 		return 0, fmt.Errorf("booking: reminders: %w", err)
 	}
 	names := map[int64]string{}
-	queued := 0
 	for _, a := range list {
 		d, ok := dueReminder(offsets, a, now)
 		if !ok {

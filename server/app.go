@@ -70,6 +70,8 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger, opts ...Option) (
 	}
 	a.links = roomgate.NewStaffLinks(func() *sfu.SFU { return a.media })
 	opt.SessionsEnded = a.links.Revoke
+	opt.MailQueued = a.kickMail
+	opt.AppointmentEnded = a.closeRoom
 	if err := a.setupAsync(ctx, &opt); err != nil {
 		_ = store.Close()
 		return nil, err

@@ -75,7 +75,7 @@ func (a *App) deliverMail(ctx context.Context) error {
 	return err
 }
 
-// kickMail asks the scheduler to deliver now, after a request queued a
+// kickMail asks the scheduler to deliver now, after a use case queued a
 // mail, instead of waiting for the next poll.
 func (a *App) kickMail() {
 	a.async.mu.Lock()

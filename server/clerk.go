@@ -130,10 +130,6 @@ func (a *App) handleCaseStatus(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a.kickMail()
-	if cs.Status != booking.StatusBooked {
-		a.media.CloseRoom(booking.RoomID(cs.AppointmentID), "appointment_ended")
-	}
 	return c.JSON(http.StatusOK, a.toCaseJSON(cs))
 }
 

@@ -36,7 +36,6 @@ func (a *App) jobSpecs() []jobSpec {
 			a.metrics.remindersQd.Add(float64(n))
 			if n > 0 {
 				a.log.Info("reminders queued", "count", n)
-				a.kickMail()
 			}
 			return err
 		}},

@@ -106,7 +106,6 @@ func (a *App) handleBook(c echo.Context) error {
 	out := a.toBookingJSON(res.Appointment)
 	out.JoinURL = a.cfg.PublicURL + "/join/" + res.JoinToken
 	out.ManageURL = a.cfg.PublicURL + "/manage/" + res.ManageToken
-	a.kickMail()
 	a.log.Info("appointment booked", "appointment", res.Appointment.ID, "case", res.Appointment.CaseNumber)
 	return c.JSON(http.StatusCreated, out)
 }
@@ -124,8 +123,6 @@ func (a *App) handleManageCancel(c echo.Context) error {
 	if err != nil {
 		return manageError(err)
 	}
-	a.kickMail()
-	a.media.CloseRoom(booking.RoomID(ap.ID), "appointment_ended")
 	a.log.Info("appointment cancelled by citizen", "appointment", ap.ID)
 	return c.NoContent(http.StatusNoContent)
 }

@@ -26,7 +26,6 @@ func (a *App) handleManageRebook(c echo.Context) error {
 	if err != nil {
 		return manageError(err)
 	}
-	a.kickMail()
 	out := a.toBookingJSON(res.Appointment)
 	if res.JoinToken != "" {
 		out.JoinURL = a.cfg.PublicURL + "/join/" + res.JoinToken

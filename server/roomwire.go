@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/sprechstunde/sprechstunde/booking"
 	"github.com/sprechstunde/sprechstunde/server/roomgate"
 	"github.com/sprechstunde/sprechstunde/sfu"
 )
@@ -35,6 +36,14 @@ func (a *App) setupRooms() error {
 		return err
 	})
 	return nil
+}
+
+// closeRoom ends the call of an appointment that is no longer booked
+// (booking.Options.AppointmentEnded); the media server runs once set up.
+func (a *App) closeRoom(appointmentID int64) {
+	if a.media != nil {
+		a.media.CloseRoom(booking.RoomID(appointmentID), "appointment_ended")
+	}
 }
 
 // closeDanglingCalls ends, on the case timelines, calls that a process
