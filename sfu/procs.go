@@ -9,7 +9,7 @@ package sfu
 // system call) holds its queue of runnable goroutines until the thread
 // runs again or another slot steals them, and every packet behind that
 // queue waits. A spare slot keeps the queue moving. Measured with
-// `sprechstunde loadgen sfu` on 2 CPUs at 100 sessions: p99 added latency
+// `sprechstunde-load sfu` on 2 CPUs at 100 sessions: p99 added latency
 // 8.4-10.9 ms with 3 slots against 10.3-15.7 ms with 2, for about 10 % more
 // SFU CPU (see docs/benchmarks.md).
 func Procs(cpus int) int { return max(cpus, 1) + 1 }

@@ -25,7 +25,7 @@ import (
 // timer and adds no wait of its own, and on a busy server datagrams queue
 // up while the flusher sends, so batches grow with load.
 //
-// Measured with `sprechstunde loadgen sfu` at 100 sessions on 2 CPUs, where
+// Measured with `sprechstunde-load sfu` at 100 sessions on 2 CPUs, where
 // a system call costs about a microsecond: p99 added latency 11-12 ms
 // against 22-26 ms with one send call per datagram from each forwarding
 // goroutine, for the same CPU (see docs/benchmarks.md).
