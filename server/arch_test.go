@@ -69,6 +69,17 @@ func importRules(mod string) []importRule {
 		// Handlers reach the database through the booking use cases and
 		// gormstore only, never through gorm itself.
 		{"./server/...", true, []string{"gorm.io/", "github.com/mattn/go-sqlite3", "github.com/jackc/"}},
+		// The leaves of server each provide one thing to the composition
+		// root (which they cannot import: that would be a cycle) and to the
+		// HTTP layer: no storage, no HTTP framework.
+		{"./server/password", false, slices.Concat(storageAndHTTP, []string{
+			"github.com/pion/",
+			mod + "/booking",
+			mod + "/sfu",
+		})},
+		{"./server/ical", false, slices.Concat(storageAndHTTP, []string{"github.com/pion/", mod + "/sfu"})},
+		{"./server/mailer", false, slices.Concat(storageAndHTTP, []string{"github.com/pion/", mod + "/sfu"})},
+		{"./server/roomgate", false, storageAndHTTP},
 		// The challenge package needs the standard library only.
 		{"./server/altcha", false, slices.Concat(storageAndHTTP, []string{
 			"github.com/pion/",
@@ -135,6 +146,8 @@ func TestImportRulesCatchOldMistakes(t *testing.T) {
 		{"protocol knowing its transport", "./sfu/signaling", []string{"github.com/gorilla/websocket"}},
 		{"socket engine importing Pion", "./sfu/udpbatch", []string{"github.com/pion/ice/v4"}},
 		{"domain importing the SQLite driver", "./booking", []string{"github.com/mattn/go-sqlite3"}},
+		{"room gate answering HTTP", "./server/roomgate", []string{"github.com/labstack/echo/v4"}},
+		{"mailer reading the database", "./server/mailer", []string{"gorm.io/gorm"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
