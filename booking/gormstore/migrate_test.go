@@ -42,7 +42,7 @@ func releasedPath(r releasedSchema, kind string) string {
 func releasedDB(t *testing.T, kind string, r releasedSchema) string {
 	t.Helper()
 	dsn := storetest.DSN(t, kind)
-	db := rawDB(t, kind, dsn)
+	db := storetest.SQL(t, dsn)
 	execScript(t, db, releasedPath(r, kind))
 	for v := 1; v <= r.version; v++ {
 		if err := db.Exec(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, 0)`, v).Error; err != nil {
@@ -64,7 +64,7 @@ func TestMigrationsMatchReleasedSchemas(t *testing.T) {
 				if err := gormstore.MigrateTo(context.Background(), lit, r.version); err != nil {
 					t.Fatal(err)
 				}
-				got, want := rawDB(t, kind, lit), rawDB(t, kind, releasedDB(t, kind, r))
+				got, want := storetest.SQL(t, lit), storetest.SQL(t, releasedDB(t, kind, r))
 				if g, w := dumpSchema(t, kind, got), dumpSchema(t, kind, want); g != w {
 					t.Errorf("schema differs from %s:\n%s", releasedPath(r, kind), diffLines(w, g))
 				}
@@ -94,19 +94,20 @@ func TestMigrateStepByStepMatchesFresh(t *testing.T) {
 				t.Fatal(err)
 			}
 			_ = s.Close()
-			want := dumpSchema(t, kind, rawDB(t, kind, fresh))
+			want := dumpSchema(t, kind, storetest.SQL(t, fresh))
 
 			step := storetest.DSN(t, kind)
+			stepDB := storetest.SQL(t, step)
 			n := gormstore.MigrationCount(kind == "postgres")
 			for v := 1; v <= n; v++ {
 				if err := gormstore.MigrateTo(ctx, step, v); err != nil {
 					t.Fatalf("to version %d: %v", v, err)
 				}
-				if got := schemaVersion(t, kind, step); got != v {
+				if got := schemaVersion(t, stepDB); got != v {
 					t.Fatalf("version %d after migrating to %d", got, v)
 				}
 			}
-			if got := dumpSchema(t, kind, rawDB(t, kind, step)); got != want {
+			if got := dumpSchema(t, kind, stepDB); got != want {
 				t.Errorf("step by step differs from fresh:\n%s", diffLines(want, got))
 			}
 
@@ -117,10 +118,11 @@ func TestMigrateStepByStepMatchesFresh(t *testing.T) {
 					t.Fatalf("upgrade from %s: %v", releasedPath(r, kind), err)
 				}
 				_ = s.Close()
-				if got := dumpSchema(t, kind, rawDB(t, kind, dsn)); got != want {
+				db := storetest.SQL(t, dsn)
+				if got := dumpSchema(t, kind, db); got != want {
 					t.Errorf("%s upgraded differs from fresh:\n%s", releasedPath(r, kind), diffLines(want, got))
 				}
-				if got := schemaVersion(t, kind, dsn); got != n {
+				if got := schemaVersion(t, db); got != n {
 					t.Errorf("%s upgraded to version %d, want %d", releasedPath(r, kind), got, n)
 				}
 			}
@@ -128,10 +130,10 @@ func TestMigrateStepByStepMatchesFresh(t *testing.T) {
 	}
 }
 
-func schemaVersion(t *testing.T, kind, dsn string) int {
+func schemaVersion(t *testing.T, db *gorm.DB) int {
 	t.Helper()
 	var n int
-	if err := rawDB(t, kind, dsn).Raw(`SELECT COUNT(*) FROM schema_migrations`).Scan(&n).Error; err != nil {
+	if err := db.Raw(`SELECT COUNT(*) FROM schema_migrations`).Scan(&n).Error; err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -149,7 +151,7 @@ func TestUpgradeFromVersion4KeepsData(t *testing.T) {
 			if err := gormstore.MigrateTo(ctx, dsn, 4); err != nil {
 				t.Fatal(err)
 			}
-			db := rawDB(t, kind, dsn)
+			db := storetest.SQL(t, dsn)
 			emails := []string{"erika+termin@example.org", "Max@Example.ORG", "+x@example.org"}
 			for _, q := range version4Rows(emails) {
 				if err := db.Exec(q).Error; err != nil {
@@ -268,7 +270,7 @@ func TestOverlapTriggersBoundByMaxBusySpan(t *testing.T) {
 		t.Fatal(err)
 	}
 	var triggers []string
-	if err := rawDB(t, "sqlite", dsn).Raw(`SELECT sql FROM sqlite_master WHERE type = 'trigger'`).Scan(&triggers).Error; err != nil {
+	if err := storetest.SQL(t, dsn).Raw(`SELECT sql FROM sqlite_master WHERE type = 'trigger'`).Scan(&triggers).Error; err != nil {
 		t.Fatal(err)
 	}
 	bound := fmt.Sprintf("NEW.start_unix - %d\n", int64(booking.MaxBusySpan/time.Second))
@@ -292,7 +294,7 @@ func TestMigrateRefusesEditedVersionTable(t *testing.T) {
 			if err := gormstore.MigrateTo(ctx, dsn, gormstore.MigrationCount(kind == "postgres")); err != nil {
 				t.Fatal(err)
 			}
-			if err := rawDB(t, kind, dsn).Exec(`DELETE FROM schema_migrations WHERE version = 2`).Error; err != nil {
+			if err := storetest.SQL(t, dsn).Exec(`DELETE FROM schema_migrations WHERE version = 2`).Error; err != nil {
 				t.Fatal(err)
 			}
 			s, err := gormstore.Open(ctx, dsn, discardLog())

@@ -6,36 +6,13 @@ import (
 	"strings"
 	"testing"
 
-	"gorm.io/driver/postgres"
-	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
 )
 
 // Schema dumps for comparing databases: every table with its columns
 // (type, nullability, default, key), every index, constraint and trigger,
 // one line each, sorted, so two dumps are equal exactly when the schemas
 // are, however each database got there.
-
-// rawDB opens a plain connection to the database at dsn, closed when the
-// test ends.
-func rawDB(t testing.TB, kind, dsn string) *gorm.DB {
-	t.Helper()
-	d := sqlite.Open(dsn)
-	if kind == "postgres" {
-		d = postgres.Open(dsn)
-	}
-	db, err := gorm.Open(d, &gorm.Config{Logger: logger.Discard})
-	if err != nil {
-		t.Fatalf("open %s: %v", kind, err)
-	}
-	t.Cleanup(func() {
-		if sqlDB, err := db.DB(); err == nil {
-			_ = sqlDB.Close()
-		}
-	})
-	return db
-}
 
 // dumpSchema describes the schema of db, the version table included.
 func dumpSchema(t testing.TB, kind string, db *gorm.DB) string {
