@@ -82,8 +82,13 @@ type Client struct {
 	connected chan struct{}
 	remoteSet bool
 	pending   []webrtc.ICECandidateInit
-	streams   map[string]int // remote stream id -> tracks
-	mimes     map[string]int // remote track codec -> tracks
+	// Local candidates wait until the first offer is sent: Pion gathers
+	// (and calls OnICECandidate) from inside SetLocalDescription, and a
+	// candidate ahead of its offer is refused by the SFU.
+	offered bool
+	early   []webrtc.ICECandidateInit
+	streams map[string]int // remote stream id -> tracks
+	mimes   map[string]int // remote track codec -> tracks
 }
 
 // Dial connects and sends join; it does not wait for the answer.
@@ -461,7 +466,7 @@ func (c *Client) startMedia(servers []signaling.ICEServer) error {
 	})
 	pc.OnICECandidate(func(cand *webrtc.ICECandidate) {
 		if cand != nil {
-			_ = c.Send(signaling.Candidate{Candidate: cand.ToJSON()})
+			c.sendCandidate(cand.ToJSON())
 		}
 	})
 	pc.OnTrack(c.onTrack)
@@ -540,7 +545,31 @@ func (c *Client) startMedia(servers []signaling.ICEServer) error {
 	if c.cfg.Screen {
 		o.Sources = map[string]string{"screen": "screen"}
 	}
-	return c.Send(o)
+	if err := c.Send(o); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.offered = true
+	early := c.early
+	c.early = nil
+	c.mu.Unlock()
+	for _, cand := range early {
+		_ = c.Send(signaling.Candidate{Candidate: cand})
+	}
+	return nil
+}
+
+// sendCandidate trickles a local candidate, or keeps it until the first
+// offer has gone out.
+func (c *Client) sendCandidate(cand webrtc.ICECandidateInit) {
+	c.mu.Lock()
+	if !c.offered {
+		c.early = append(c.early, cand)
+		c.mu.Unlock()
+		return
+	}
+	c.mu.Unlock()
+	_ = c.Send(signaling.Candidate{Candidate: cand})
 }
 
 // SelectedCandidateType is the local candidate type ("host", "relay", ...)
