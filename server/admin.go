@@ -15,7 +15,7 @@ type createUserJSON struct {
 	Role     string `json:"role"`
 }
 
-func (a *App) handleCreateUser(c echo.Context) error {
+func (a *API) handleCreateUser(c echo.Context) error {
 	var req createUserJSON
 	if err := decodeJSON(c, &req); err != nil {
 		return err
@@ -41,7 +41,7 @@ func toAdminUserJSON(u booking.User) adminUserJSON {
 	return adminUserJSON{userJSON: toUserJSON(u), Active: u.Active}
 }
 
-func (a *App) handleListUsers(c echo.Context) error {
+func (a *API) handleListUsers(c echo.Context) error {
 	list, err := a.office.Users(c.Request().Context(), staff(c).actor())
 	if err != nil {
 		return err
@@ -60,7 +60,7 @@ type updateUserJSON struct {
 	Password *string `json:"password"`
 }
 
-func (a *App) handleUpdateUser(c echo.Context) error {
+func (a *API) handleUpdateUser(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
@@ -113,7 +113,7 @@ func toServiceJSON(s booking.Service) serviceJSON {
 		BufferMinutes: s.BufferMinutes, MinNoticeMinutes: s.MinNoticeMinutes, HorizonDays: s.HorizonDays, Published: s.Published}
 }
 
-func (a *App) handleAdminServices(c echo.Context) error {
+func (a *API) handleAdminServices(c echo.Context) error {
 	list, err := a.office.Services(c.Request().Context(), false)
 	if err != nil {
 		return err
@@ -125,7 +125,7 @@ func (a *App) handleAdminServices(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-func (a *App) handleCreateService(c echo.Context) error {
+func (a *API) handleCreateService(c echo.Context) error {
 	var req serviceInputJSON
 	if err := decodeJSON(c, &req); err != nil {
 		return err
@@ -137,7 +137,7 @@ func (a *App) handleCreateService(c echo.Context) error {
 	return c.JSON(http.StatusCreated, toServiceJSON(s))
 }
 
-func (a *App) handleUpdateService(c echo.Context) error {
+func (a *API) handleUpdateService(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
@@ -173,7 +173,7 @@ func toHoursJSON(h booking.OpeningHours) hoursJSON {
 	return hoursJSON{ID: h.ID, ServiceID: h.ServiceID, ClerkID: h.ClerkID, Weekday: h.Weekday, Start: h.Start.String(), End: h.End.String()}
 }
 
-func (a *App) handleAddHours(c echo.Context) error {
+func (a *API) handleAddHours(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
@@ -202,7 +202,7 @@ func (a *App) handleAddHours(c echo.Context) error {
 	return c.JSON(http.StatusCreated, toHoursJSON(h))
 }
 
-func (a *App) handleListHours(c echo.Context) error {
+func (a *API) handleListHours(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
@@ -218,7 +218,7 @@ func (a *App) handleListHours(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-func (a *App) handleDeleteHours(c echo.Context) error {
+func (a *API) handleDeleteHours(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
@@ -242,7 +242,7 @@ type closureInputJSON struct {
 	Reason  string `json:"reason"`
 }
 
-func (a *App) handleAddClosure(c echo.Context) error {
+func (a *API) handleAddClosure(c echo.Context) error {
 	var req closureInputJSON
 	if err := decodeJSON(c, &req); err != nil {
 		return err
@@ -258,7 +258,7 @@ func (a *App) handleAddClosure(c echo.Context) error {
 	return c.JSON(http.StatusCreated, closureJSON{ID: cl.ID, Date: cl.Date.String(), ClerkID: cl.ClerkID, Reason: cl.Reason})
 }
 
-func (a *App) handleListClosures(c echo.Context) error {
+func (a *API) handleListClosures(c echo.Context) error {
 	from, to, err := a.dateRange(c, 365)
 	if err != nil {
 		return err
@@ -274,7 +274,7 @@ func (a *App) handleListClosures(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-func (a *App) handleDeleteClosure(c echo.Context) error {
+func (a *API) handleDeleteClosure(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err

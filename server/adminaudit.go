@@ -18,7 +18,7 @@ type auditEntryJSON struct {
 }
 
 // handleAudit pages the audit log newest first: ?limit=&before=<seq>.
-func (a *App) handleAudit(c echo.Context) error {
+func (a *API) handleAudit(c echo.Context) error {
 	limit, before := 100, int64(0)
 	if s := c.QueryParam("limit"); s != "" {
 		n, err := strconv.Atoi(s)
@@ -53,7 +53,7 @@ type archiveOfferJSON struct {
 
 // handleArchiveOffers lists cases whose retention ended and that await
 // the archive's decision.
-func (a *App) handleArchiveOffers(c echo.Context) error {
+func (a *API) handleArchiveOffers(c echo.Context) error {
 	list, err := a.office.ArchiveOffers(c.Request().Context(), staff(c).actor())
 	if err != nil {
 		return err
@@ -66,7 +66,7 @@ func (a *App) handleArchiveOffers(c echo.Context) error {
 }
 
 // handleMarkArchived records that the archive took a case over.
-func (a *App) handleMarkArchived(c echo.Context) error {
+func (a *API) handleMarkArchived(c echo.Context) error {
 	if err := a.office.MarkArchived(c.Request().Context(), staff(c).actor(), c.Param("number")); err != nil {
 		return err
 	}

@@ -28,12 +28,12 @@ type undeliveredMailJSON struct {
 	CreatedAt     string `json:"created_at"`
 }
 
-func (a *App) handleMailStatus(c echo.Context) error {
+func (a *API) handleMailStatus(c echo.Context) error {
 	st, err := a.office.MailStatus(c.Request().Context(), staff(c).actor())
 	if err != nil {
 		return err
 	}
-	out := mailStatusJSON{SMTPConfigured: a.async.sender != nil, Counts: map[string]int{},
+	out := mailStatusJSON{SMTPConfigured: a.smtpConfigured, Counts: map[string]int{},
 		Undelivered: []undeliveredMailJSON{}}
 	if !out.SMTPConfigured {
 		out.Reason = "smtp_url is not configured (SPRECHSTUNDE_SMTP_URL): mails are queued and sent once it is set"

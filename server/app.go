@@ -7,9 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
-
-	"github.com/labstack/echo/v4"
 
 	"github.com/sprechstunde/sprechstunde/booking"
 	"github.com/sprechstunde/sprechstunde/booking/gormstore"
@@ -25,11 +24,11 @@ type App struct {
 	log     *slog.Logger
 	store   *gormstore.Store
 	office  *booking.Office
-	echo    *echo.Echo
+	api     *API // the HTTP layer, see api.go
 	now     func() time.Time
-	async   asyncState // mails and background jobs, see async.go
-	metrics *metrics   // Prometheus figures, see metrics.go
-	login   loginGuard // hashing bound, account throttle, see loginguard.go
+	async   asyncState     // mails and background jobs, see async.go
+	metrics *metrics       // Prometheus figures, see metrics.go
+	hashes  *password.Gate // bounds concurrent password hashing
 
 	// challenge guards public booking; nil when disabled, see bookingchallenge.go.
 	challenge *altcha.Guard
@@ -54,7 +53,9 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger, opts ...Option) (
 	for _, o := range opts {
 		o(a)
 	}
-	a.login = a.newLoginGuard()
+	slots := password.Slots(cfg.PasswordHashConcurrency, memoryBudget(os.ReadFile))
+	log.Debug("password hashing bounded", "concurrent", slots)
+	a.hashes = password.NewGate(slots, password.DefaultWait)
 	store, err := gormstore.Open(ctx, cfg.Database, log)
 	if err != nil {
 		return nil, fmt.Errorf("server: database: %w", err)
@@ -66,7 +67,7 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger, opts ...Option) (
 		MaxBookingsPerEmail: cfg.MaxBookingsPerEmail,
 		JoinEarly:           cfg.JoinEarly,
 		SessionTTL:          cfg.SessionTTL,
-		Hasher:              password.Hasher{Gate: a.login.hashes},
+		Hasher:              password.Hasher{Gate: a.hashes},
 	}
 	a.links = roomgate.NewStaffLinks(func() *sfu.SFU { return a.media })
 	opt.SessionsEnded = a.links.Revoke
@@ -86,20 +87,27 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger, opts ...Option) (
 		return nil, err
 	}
 	a.metrics = newMetrics(a.media.Stats)
-	if a.echo, err = a.routes(); err != nil {
-		_ = a.Close()
+	a.api, err = NewAPI(APIDeps{
+		Config: APIConfig{PublicURL: cfg.PublicURL, Location: cfg.Location(), SecureCookies: cfg.SecureCookies(),
+			MaxBodyBytes: cfg.MaxBodyBytes, RateLimitPerMinute: cfg.RateLimitPerMinute,
+			TrustedProxies: cfg.TrustedProxyNets(), Observe: a.metrics.observe},
+		Log: log, Now: a.now, Office: a.office, Ping: store.Ping, SMTPConfigured: a.async.sender != nil,
+		Challenge: a.challenge, Media: a.media, Desk: a.desk, Waits: a.observer.Waits(), Links: a.links,
+	})
+	if err != nil {
+		_ = errors.Join(a.closeMedia(), a.store.Close())
 		return nil, err
 	}
 	return a, nil
 }
 
 // Handler is the HTTP handler of the whole application.
-func (a *App) Handler() http.Handler { return a.echo }
+func (a *App) Handler() http.Handler { return a.api.Handler() }
 
 // Serve answers HTTP on ln until ctx ends, then shuts down gracefully:
 // stop accepting, let running requests finish within the shutdown timeout.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
-	return a.serveHTTP(ctx, ln, a.echo)
+	return a.serveHTTP(ctx, ln, a.api.Handler())
 }
 
 // ServeMetrics answers Prometheus scrapes on ln (metrics_addr) until ctx
@@ -142,6 +150,6 @@ func (a *App) serveHTTP(ctx context.Context, ln net.Listener, h http.Handler) er
 func (a *App) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), deniedWriteTimeout)
 	defer cancel()
-	a.login.denied.close(ctx) // refused logins still counted go to the audit log
+	a.api.Close(ctx) // refused logins still counted go to the audit log
 	return errors.Join(a.closeMedia(), a.store.Close())
 }

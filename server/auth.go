@@ -12,8 +12,8 @@ import (
 
 // sessionCookieName uses the __Host- prefix on https so the browser only
 // accepts it from this exact origin over TLS (OWASP ASVS V3.3).
-func (a *App) sessionCookieName() string {
-	if a.cfg.SecureCookies() {
+func (a *API) sessionCookieName() string {
+	if a.cfg.SecureCookies {
 		return "__Host-sprechstunde_session"
 	}
 	return "sprechstunde_session"
@@ -21,13 +21,13 @@ func (a *App) sessionCookieName() string {
 
 // setSessionCookie sets a browser-session cookie: it ends when the browser
 // closes (shared office PCs), and the server ends it after SessionTTL.
-func (a *App) setSessionCookie(c echo.Context, token string) {
+func (a *API) setSessionCookie(c echo.Context, token string) {
 	ck := &http.Cookie{
 		Name:     a.sessionCookieName(),
 		Value:    token,
 		Path:     "/",
 		HttpOnly: true,
-		Secure:   a.cfg.SecureCookies(),
+		Secure:   a.cfg.SecureCookies,
 		SameSite: http.SameSiteLaxMode,
 	}
 	if token == "" {
@@ -49,7 +49,7 @@ func (s staffCtx) actor() booking.Actor { return booking.Actor{UserID: s.user.ID
 
 // requireStaff authenticates the session cookie, checks the role (if any
 // are given) and, for state-changing methods, the X-CSRF-Token header.
-func (a *App) requireStaff(roles ...booking.Role) echo.MiddlewareFunc {
+func (a *API) requireStaff(roles ...booking.Role) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			st, err := a.staffFromCookie(c)
@@ -71,7 +71,7 @@ func (a *App) requireStaff(roles ...booking.Role) echo.MiddlewareFunc {
 	}
 }
 
-func (a *App) staffFromCookie(c echo.Context) (staffCtx, error) {
+func (a *API) staffFromCookie(c echo.Context) (staffCtx, error) {
 	ck, err := c.Cookie(a.sessionCookieName())
 	if err != nil || ck.Value == "" {
 		return staffCtx{}, booking.ErrUnauthenticated
@@ -125,7 +125,7 @@ type loginResponse struct {
 // handleLogin signs a staff member in. Besides the per-IP limit, an
 // account whose password was just guessed wrong several times waits a
 // growing delay (see accountThrottle) before the next attempt is hashed.
-func (a *App) handleLogin(c echo.Context) error {
+func (a *API) handleLogin(c echo.Context) error {
 	var req loginRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
@@ -148,14 +148,14 @@ func (a *App) handleLogin(c echo.Context) error {
 }
 
 // handleMe lets a reloaded page recover who is logged in and the CSRF token.
-func (a *App) handleMe(c echo.Context) error {
+func (a *API) handleMe(c echo.Context) error {
 	st := staff(c)
 	return c.JSON(http.StatusOK, loginResponse{User: toUserJSON(st.user), CSRFToken: st.session.CSRFToken})
 }
 
 // handleLogout ends the session. Without a valid session it is a no-op, so
 // a retry or an expired cookie still gets 204.
-func (a *App) handleLogout(c echo.Context) error {
+func (a *API) handleLogout(c echo.Context) error {
 	st, err := a.staffFromCookie(c)
 	if err == nil {
 		if subtle.ConstantTimeCompare([]byte(c.Request().Header.Get("X-CSRF-Token")), []byte(st.session.CSRFToken)) != 1 {

@@ -1,10 +1,7 @@
 package server
 
 import (
-	"crypto/hkdf"
-	"crypto/sha256"
 	"errors"
-	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -12,31 +9,8 @@ import (
 	"github.com/sprechstunde/sprechstunde/server/altcha"
 )
 
-// challengeKeyInfo labels the challenge key derived from the secret key, so
-// it is independent of the encryption key derived from the same secret.
-const challengeKeyInfo = "sprechstunde booking challenge v1"
-
-// setupBookingChallenge prepares the proof of work of public booking;
-// without booking_challenge.enabled it stays nil and bookings need none.
-// Processes sharing a secret key accept each other's challenges.
-func (a *App) setupBookingChallenge(secret []byte) error {
-	cfg := a.cfg.BookingChallenge
-	if !cfg.Enabled {
-		return nil
-	}
-	key, err := hkdf.Key(sha256.New, secret, nil, challengeKeyInfo, 32)
-	if err != nil {
-		return fmt.Errorf("server: booking challenge key: %w", err)
-	}
-	a.challenge, err = altcha.New(key, altcha.Options{MaxNumber: cfg.MaxNumber, TTL: cfg.TTL, Now: a.now})
-	if err != nil {
-		return fmt.Errorf("server: booking challenge: %w", err)
-	}
-	return nil
-}
-
 // handleBookingChallenge hands out a challenge; 204 when none is needed.
-func (a *App) handleBookingChallenge(c echo.Context) error {
+func (a *API) handleBookingChallenge(c echo.Context) error {
 	if a.challenge == nil {
 		return c.NoContent(http.StatusNoContent)
 	}
@@ -49,7 +23,7 @@ func (a *App) handleBookingChallenge(c echo.Context) error {
 
 // checkBookingChallenge accepts the solution of a booking request once.
 // Every refusal is a 400 naming the field, so the page can solve anew.
-func (a *App) checkBookingChallenge(solution string) error {
+func (a *API) checkBookingChallenge(solution string) error {
 	if a.challenge == nil {
 		return nil
 	}

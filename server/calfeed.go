@@ -8,10 +8,11 @@ import (
 
 	"github.com/sprechstunde/sprechstunde/booking"
 	"github.com/sprechstunde/sprechstunde/server/ical"
+	"github.com/sprechstunde/sprechstunde/server/mailer"
 )
 
 // handleRotateFeed creates or replaces the clerk's secret calendar URL.
-func (a *App) handleRotateFeed(c echo.Context) error {
+func (a *API) handleRotateFeed(c echo.Context) error {
 	token, err := a.office.RotateCalendarFeed(c.Request().Context(), staff(c).actor())
 	if err != nil {
 		return err
@@ -19,7 +20,7 @@ func (a *App) handleRotateFeed(c echo.Context) error {
 	return c.JSON(http.StatusCreated, map[string]string{"url": a.cfg.PublicURL + "/calendar/" + token + ".ics"})
 }
 
-func (a *App) handleRevokeFeed(c echo.Context) error {
+func (a *API) handleRevokeFeed(c echo.Context) error {
 	if err := a.office.RevokeCalendarFeed(c.Request().Context(), staff(c).actor()); err != nil {
 		return err
 	}
@@ -29,7 +30,7 @@ func (a *App) handleRevokeFeed(c echo.Context) error {
 // handleCalendarFeed serves a clerk's upcoming appointments as iCalendar.
 // Entries name case number and service only: feeds end up in third-party
 // calendar apps, so no citizen data goes in.
-func (a *App) handleCalendarFeed(c echo.Context) error {
+func (a *API) handleCalendarFeed(c echo.Context) error {
 	token, ok := strings.CutSuffix(c.Param("file"), ".ics")
 	if !ok {
 		return notFound()
@@ -39,7 +40,7 @@ func (a *App) handleCalendarFeed(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	loc := a.cfg.Location()
+	loc := a.cfg.Location
 	now := a.now()
 	years := []int{now.In(loc).Year(), now.In(loc).Year() + 1}
 	cal := ical.NewCalendar("", loc, years...)
@@ -51,7 +52,7 @@ func (a *App) handleCalendarFeed(c echo.Context) error {
 				names[ap.ServiceID] = s.Name
 			}
 		}
-		ical.AddEvent(cal, loc, ical.Event{UID: ical.CaseUID(ap.CaseNumber, mailDomain(a.cfg)), Sequence: ap.Sequence,
+		ical.AddEvent(cal, loc, ical.Event{UID: ical.CaseUID(ap.CaseNumber, mailer.Domain(a.cfg.PublicURL)), Sequence: ap.Sequence,
 			Start: ap.Start, End: ap.End, Summary: feedSummary(names[ap.ServiceID], ap)}, now)
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")

@@ -23,7 +23,7 @@ type appointmentJSON struct {
 	Language    string `json:"language"`
 }
 
-func (a *App) handleClerkAppointments(c echo.Context) error {
+func (a *API) handleClerkAppointments(c echo.Context) error {
 	from, to, err := a.dateRange(c, 6)
 	if err != nil {
 		return err
@@ -73,7 +73,7 @@ type caseJSON struct {
 	Events     []eventJSON `json:"events"`
 }
 
-func (a *App) toCaseJSON(cs booking.Case) caseJSON {
+func (a *API) toCaseJSON(cs booking.Case) caseJSON {
 	out := caseJSON{CaseNumber: cs.Number, Status: string(cs.Status), ClerkID: cs.ClerkID, ServiceID: cs.ServiceID,
 		Start: a.rfc3339(cs.Start), End: a.rfc3339(cs.End), CreatedAt: a.rfc3339(cs.CreatedAt),
 		Notes: []noteJSON{}, Events: []eventJSON{}}
@@ -86,11 +86,11 @@ func (a *App) toCaseJSON(cs booking.Case) caseJSON {
 	return out
 }
 
-func (a *App) toNoteJSON(n booking.Note) noteJSON {
+func (a *API) toNoteJSON(n booking.Note) noteJSON {
 	return noteJSON{ID: n.ID, Text: n.Text, AuthorID: n.AuthorID, CreatedAt: a.rfc3339(n.CreatedAt)}
 }
 
-func (a *App) handleCase(c echo.Context) error {
+func (a *API) handleCase(c echo.Context) error {
 	cs, err := a.office.Case(c.Request().Context(), staff(c).actor(), c.Param("number"))
 	if err != nil {
 		return err
@@ -102,7 +102,7 @@ type noteInputJSON struct {
 	Text string `json:"text"`
 }
 
-func (a *App) handleAddNote(c echo.Context) error {
+func (a *API) handleAddNote(c echo.Context) error {
 	var req noteInputJSON
 	if err := decodeJSON(c, &req); err != nil {
 		return err
@@ -118,7 +118,7 @@ type statusInputJSON struct {
 	Status string `json:"status"`
 }
 
-func (a *App) handleCaseStatus(c echo.Context) error {
+func (a *API) handleCaseStatus(c echo.Context) error {
 	var req statusInputJSON
 	if err := decodeJSON(c, &req); err != nil {
 		return err

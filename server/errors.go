@@ -103,7 +103,7 @@ func fromEchoError(he *echo.HTTPError) *apiError {
 // handleError answers every failed request with the JSON error body. Errors
 // it cannot map are logged (they carry IDs, never personal data) and become
 // a generic 500.
-func (a *App) handleError(err error, c echo.Context) {
+func (a *API) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}

@@ -3,43 +3,37 @@ package server
 import (
 	"context"
 	"net/http"
-	"os"
 	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprechstunde/sprechstunde/booking"
-	"github.com/sprechstunde/sprechstunde/server/password"
 )
 
-// loginGuard is what protects staff login besides the per-IP limit: the
-// bound on concurrent password hashing, the per-account throttle and the
-// audit of refused attempts.
+// loginGuard is what protects staff login besides the per-IP limit and
+// the bound on concurrent password hashing (password.Gate): the
+// per-account throttle and the audit of refused attempts.
 type loginGuard struct {
-	hashes   *password.Gate
 	accounts *accountThrottle
 	denied   *loginDenials
 }
 
-func (a *App) newLoginGuard() loginGuard {
-	slots := password.Slots(a.cfg.PasswordHashConcurrency, memoryBudget(os.ReadFile))
-	a.log.Debug("password hashing bounded", "concurrent", slots)
+func (a *API) newLoginGuard() loginGuard {
 	return loginGuard{
-		hashes:   password.NewGate(slots, password.DefaultWait),
 		accounts: newAccountThrottle(),
 		denied:   newLoginDenials(a.now, a.log, a.auditDeniedLogins),
 	}
 }
 
 // auditDeniedLogins writes one source's refused logins of one minute.
-func (a *App) auditDeniedLogins(ctx context.Context, d deniedCount) error {
+func (a *API) auditDeniedLogins(ctx context.Context, d deniedCount) error {
 	return a.office.Audit(ctx, booking.Actor{}, booking.ActionLoginRateLimited, "source:"+d.source, deniedDetail(d))
 }
 
 // refuseLogin answers a login attempt that a limit refused, and counts it
 // for the audit log.
-func (a *App) refuseLogin(c echo.Context, wait time.Duration) error {
+func (a *API) refuseLogin(c echo.Context, wait time.Duration) error {
 	a.login.denied.record(auditSource(c.RealIP()))
 	return &apiError{Status: http.StatusTooManyRequests, Code: "rate_limited",
 		Message:    "Too many login attempts; please wait " + strconv.Itoa(retrySeconds(wait)) + " seconds.",

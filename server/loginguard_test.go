@@ -39,7 +39,7 @@ func TestHashGateBoundsParallelLogins(t *testing.T) {
 		c.PasswordHashConcurrency = slots
 	})
 	var most, hashes atomic.Int64
-	env.app.login.hashes.Held = func(running int) {
+	env.app.hashes.Held = func(running int) {
 		hashes.Add(1)
 		for cur := most.Load(); int64(running) > cur && !most.CompareAndSwap(cur, int64(running)); cur = most.Load() {
 		}
@@ -85,7 +85,7 @@ func TestHashGateBusy(t *testing.T) {
 		c.PasswordHashConcurrency = 1
 	})
 	admin := env.login(testAdminEmail)
-	gate := env.app.login.hashes
+	gate := env.app.hashes
 	gate.Wait = 10 * time.Millisecond
 	entered, release := make(chan struct{}), make(chan struct{})
 	var first atomic.Bool
@@ -244,7 +244,7 @@ func TestRefusedLoginsAudited(t *testing.T) {
 		}
 		want = append(want, fmt.Sprintf("count=%d minute=%s", n, clock.now().Truncate(time.Minute).UTC().Format(time.RFC3339)))
 		clock.add(time.Minute)
-		env.app.login.denied.flush(ctx)
+		env.app.api.login.denied.flush(ctx)
 	}
 
 	entries, err := env.app.store.AuditPage(ctx, 0, 500)

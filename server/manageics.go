@@ -6,13 +6,14 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprechstunde/sprechstunde/server/ical"
+	"github.com/sprechstunde/sprechstunde/server/mailer"
 )
 
 // handleManageICS offers the booking as a calendar file for the citizen's
 // own calendar (confirmation and manage pages). It carries the same UID as
 // the mailed invitation, so importing both keeps one entry. The join link
 // is not in it: only its hash is stored.
-func (a *App) handleManageICS(c echo.Context) error {
+func (a *API) handleManageICS(c echo.Context) error {
 	ap, err := a.office.ByManageToken(c.Request().Context(), c.Param("token"))
 	if err != nil {
 		return manageError(err)
@@ -21,10 +22,10 @@ func (a *App) handleManageICS(c echo.Context) error {
 	if s, err := a.office.Service(c.Request().Context(), ap.ServiceID); err == nil && s.Name != "" {
 		title = s.Name
 	}
-	loc := a.cfg.Location()
+	loc := a.cfg.Location
 	cal := ical.NewCalendar("", loc, ical.AppointmentYears(ap, loc)...)
 	ical.AddEvent(cal, loc, ical.Event{
-		UID: ical.CaseUID(ap.CaseNumber, mailDomain(a.cfg)), Sequence: ap.Sequence, Start: ap.Start, End: ap.End,
+		UID: ical.CaseUID(ap.CaseNumber, mailer.Domain(a.cfg.PublicURL)), Sequence: ap.Sequence, Start: ap.Start, End: ap.End,
 		Summary:     title + " (" + ap.CaseNumber + ")",
 		Description: "Den Link zum Beitreten finden Sie in Ihrer Bestätigungs-E-Mail. / The link to join is in your confirmation e-mail.",
 		Alarm:       true,

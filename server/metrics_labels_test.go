@@ -59,7 +59,7 @@ func TestMetricLabelsBounded(t *testing.T) {
 func TestFloodLogsQuietly(t *testing.T) {
 	env := newTestEnv(t, "sqlite", func(c *Config) { c.RateLimitPerMinute = 1 })
 	var info, debug bytes.Buffer
-	env.app.log = slog.New(slog.NewTextHandler(&info, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	env.app.api.log = slog.New(slog.NewTextHandler(&info, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	h := env.app.Handler()
 	for i := range 300 {
 		for _, req := range []*http.Request{
@@ -73,7 +73,7 @@ func TestFloodLogsQuietly(t *testing.T) {
 	if info.Len() > 0 {
 		t.Errorf("the flood was logged at info level:\n%.500s", info.String())
 	}
-	env.app.log = slog.New(slog.NewTextHandler(&debug, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	env.app.api.log = slog.New(slog.NewTextHandler(&debug, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("ZINVENTED", "/api/v1/services", nil))
 	if !strings.Contains(debug.String(), "method=OTHER") || strings.Contains(debug.String(), "ZINVENTED") {
 		t.Errorf("access log line: %s", debug.String())

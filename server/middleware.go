@@ -19,8 +19,8 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 	"form-action 'self'; frame-ancestors 'none'"
 
 // securityHeaders sets the headers every answer carries.
-func (a *App) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
-	secure := a.cfg.SecureCookies()
+func (a *API) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	secure := a.cfg.SecureCookies
 	return func(c echo.Context) error {
 		h := c.Response().Header()
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
@@ -50,7 +50,7 @@ func noStore(next echo.HandlerFunc) echo.HandlerFunc {
 // attacker's account) and public routes have none at all. The origin is
 // public_url's or the one the browser addressed (Host); clients that are
 // not browsers send neither header and pass.
-func (a *App) sameOrigin(next echo.HandlerFunc) echo.HandlerFunc {
+func (a *API) sameOrigin(next echo.HandlerFunc) echo.HandlerFunc {
 	own := originOf(a.cfg.PublicURL)
 	return func(c echo.Context) error {
 		req := c.Request()
@@ -81,7 +81,7 @@ func originOf(raw string) string {
 }
 
 // limitBody caps request bodies; decodeJSON reports the overflow as 413.
-func (a *App) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
+func (a *API) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 	limit := a.cfg.MaxBodyBytes
 	return func(c echo.Context) error {
 		req := c.Request()
@@ -95,7 +95,7 @@ func (a *App) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
 
 // accessLog logs each request by its route pattern, never the raw path:
 // paths carry join and manage tokens. No IP, no body, no query.
-func (a *App) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
+func (a *API) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
 		err := next(c)
@@ -113,7 +113,7 @@ func (a *App) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 
 // perIPLimiter limits requests per client IP to perMinute, with a burst of
 // the same size; perMinute <= 0 disables it.
-func (a *App) perIPLimiter(perMinute int) echo.MiddlewareFunc {
+func (a *API) perIPLimiter(perMinute int) echo.MiddlewareFunc {
 	return a.ipLimiter(perMinute, func(_ echo.Context, wait time.Duration) error {
 		return &apiError{Status: http.StatusTooManyRequests, Code: "rate_limited",
 			Message: "Too many requests; please wait a minute.", RetryAfter: wait}
@@ -122,14 +122,14 @@ func (a *App) perIPLimiter(perMinute int) echo.MiddlewareFunc {
 
 // loginLimiter is perIPLimiter for staff login, whose refusals are
 // audited (see refuseLogin).
-func (a *App) loginLimiter() echo.MiddlewareFunc {
+func (a *API) loginLimiter() echo.MiddlewareFunc {
 	return a.ipLimiter(loginsPerMinute(a.cfg.RateLimitPerMinute), a.refuseLogin)
 }
 
 // ipLimiter keys the limit by clientKey; the store forgets a client three
 // minutes after its last request, so it holds only recent clients. deny
 // answers a refused request, given when the next one is allowed.
-func (a *App) ipLimiter(perMinute int, deny func(c echo.Context, wait time.Duration) error) echo.MiddlewareFunc {
+func (a *API) ipLimiter(perMinute int, deny func(c echo.Context, wait time.Duration) error) echo.MiddlewareFunc {
 	if perMinute <= 0 {
 		return func(next echo.HandlerFunc) echo.HandlerFunc { return next }
 	}

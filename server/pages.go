@@ -73,7 +73,7 @@ func newPageSet(static fs.FS) (*pageSet, error) {
 }
 
 // registerPages adds the page and asset routes to e.
-func (a *App) registerPages(e *echo.Echo) error {
+func (a *API) registerPages(e *echo.Echo) error {
 	static, err := frontend.Static()
 	if err != nil {
 		return fmt.Errorf("server: embedded pages: %w", err)

@@ -17,7 +17,7 @@ type publicServiceJSON struct {
 	DurationMinutes int    `json:"duration_minutes"`
 }
 
-func (a *App) handlePublicServices(c echo.Context) error {
+func (a *API) handlePublicServices(c echo.Context) error {
 	list, err := a.office.Services(c.Request().Context(), true)
 	if err != nil {
 		return err
@@ -35,7 +35,7 @@ type slotJSON struct {
 	Available int    `json:"available"`
 }
 
-func (a *App) handleSlots(c echo.Context) error {
+func (a *API) handleSlots(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
@@ -77,12 +77,12 @@ type bookingJSON struct {
 	ManageURL  string `json:"manage_url,omitempty"`
 }
 
-func (a *App) toBookingJSON(ap booking.Appointment) bookingJSON {
+func (a *API) toBookingJSON(ap booking.Appointment) bookingJSON {
 	return bookingJSON{ID: ap.ID, CaseNumber: ap.CaseNumber, ServiceID: ap.ServiceID,
 		Start: a.rfc3339(ap.Start), End: a.rfc3339(ap.End), Status: string(ap.Status)}
 }
 
-func (a *App) handleBook(c echo.Context) error {
+func (a *API) handleBook(c echo.Context) error {
 	var req bookingRequestJSON
 	if err := decodeJSON(c, &req); err != nil {
 		return err
@@ -110,7 +110,7 @@ func (a *App) handleBook(c echo.Context) error {
 	return c.JSON(http.StatusCreated, out)
 }
 
-func (a *App) handleManageGet(c echo.Context) error {
+func (a *API) handleManageGet(c echo.Context) error {
 	ap, err := a.office.ByManageToken(c.Request().Context(), c.Param("token"))
 	if err != nil {
 		return manageError(err)
@@ -118,7 +118,7 @@ func (a *App) handleManageGet(c echo.Context) error {
 	return c.JSON(http.StatusOK, a.toBookingJSON(ap))
 }
 
-func (a *App) handleManageCancel(c echo.Context) error {
+func (a *API) handleManageCancel(c echo.Context) error {
 	ap, err := a.office.CancelByToken(c.Request().Context(), c.Param("token"))
 	if err != nil {
 		return manageError(err)

@@ -259,7 +259,7 @@ func TestRBACMatrix(t *testing.T) {
 	rules := append(slices.Clip(rbacRules), rbacPageRules(t)...)
 
 	registered := map[string]bool{}
-	for _, r := range f.env.app.echo.Routes() {
+	for _, r := range f.env.app.api.echo.Routes() {
 		registered[r.Method+" "+r.Path] = true
 	}
 	listed := map[string]bool{}

@@ -13,7 +13,7 @@ type rebookRequestJSON struct {
 
 // handleManageRebook moves a booking to another slot; the answer has the
 // shape of the booking answer, with the same links.
-func (a *App) handleManageRebook(c echo.Context) error {
+func (a *API) handleManageRebook(c echo.Context) error {
 	var req rebookRequestJSON
 	if err := decodeJSON(c, &req); err != nil {
 		return err

@@ -14,8 +14,8 @@ import (
 
 const wsPath = "/api/v1/rooms/ws"
 
-func (a *App) roomCookieName() string {
-	if a.cfg.SecureCookies() {
+func (a *API) roomCookieName() string {
+	if a.cfg.SecureCookies {
 		return "__Host-sprechstunde_room"
 	}
 	return "sprechstunde_room"
@@ -40,7 +40,7 @@ type roomInfo struct {
 	WSURL         string              `json:"ws_url"`
 }
 
-func (a *App) toRoomInfo(acc booking.RoomAccess) roomInfo {
+func (a *API) toRoomInfo(acc booking.RoomAccess) roomInfo {
 	return roomInfo{Role: acc.Role, DisplayName: acc.DisplayName, ParticipantID: acc.ParticipantID,
 		Appointment: roomAppointmentJSON{ID: acc.AppointmentID, CaseNumber: acc.CaseNumber, ServiceID: acc.ServiceID,
 			Start: a.rfc3339(acc.Start), End: a.rfc3339(acc.End)},
@@ -51,7 +51,7 @@ func (a *App) toRoomInfo(acc booking.RoomAccess) roomInfo {
 // the first load, and the page continues with this cookie (ASVS V14.2.1).
 // Room sessions are bounded per participant; those displaced lose their
 // connections.
-func (a *App) startRoomSession(c echo.Context, acc booking.RoomAccess) error {
+func (a *API) startRoomSession(c echo.Context, acc booking.RoomAccess) error {
 	secret, _, dropped, err := a.office.OpenRoomSession(c.Request().Context(), acc)
 	if err != nil {
 		return err
@@ -60,14 +60,14 @@ func (a *App) startRoomSession(c echo.Context, acc booking.RoomAccess) error {
 		a.media.EndSession(roomgate.RoomSessionKey(h), signaling.ReasonSessionEnded)
 	}
 	c.SetCookie(&http.Cookie{Name: a.roomCookieName(), Value: secret, Path: "/", HttpOnly: true,
-		Secure: a.cfg.SecureCookies(), SameSite: http.SameSiteStrictMode})
+		Secure: a.cfg.SecureCookies, SameSite: http.SameSiteStrictMode})
 	return c.JSON(http.StatusOK, a.toRoomInfo(acc))
 }
 
 // handleJoin exchanges a citizen's join token for a room session. A
 // browser that holds a live session for the same participant keeps it, so
 // opening the link again there is a reload, not a second device.
-func (a *App) handleJoin(c echo.Context) error {
+func (a *API) handleJoin(c echo.Context) error {
 	acc, err := a.office.CitizenAccess(c.Request().Context(), c.Param("token"))
 	if err != nil {
 		return manageError(err)
@@ -83,7 +83,7 @@ type guestJoinJSON struct {
 }
 
 // handleGuestJoin exchanges a one-time guest link for a room session.
-func (a *App) handleGuestJoin(c echo.Context) error {
+func (a *API) handleGuestJoin(c echo.Context) error {
 	var req guestJoinJSON
 	if err := decodeJSON(c, &req); err != nil {
 		return err
@@ -103,7 +103,7 @@ func (a *App) handleGuestJoin(c echo.Context) error {
 }
 
 // roomSession resolves the room cookie; every use moves its idle expiry.
-func (a *App) roomSession(c echo.Context) (booking.RoomAccess, booking.RoomSession, error) {
+func (a *API) roomSession(c echo.Context) (booking.RoomAccess, booking.RoomSession, error) {
 	errNoSession := newAPIError(http.StatusUnauthorized, "unauthenticated", "Please open the link from your invitation again.")
 	ck, err := c.Cookie(a.roomCookieName())
 	if err != nil {
@@ -118,7 +118,7 @@ func (a *App) roomSession(c echo.Context) (booking.RoomAccess, booking.RoomSessi
 
 // handleRoomSession tells a (re)loaded join page where it stands; the page
 // calls it every few minutes, which keeps the room session alive.
-func (a *App) handleRoomSession(c echo.Context) error {
+func (a *API) handleRoomSession(c echo.Context) error {
 	acc, _, err := a.roomSession(c)
 	if err != nil {
 		return err
@@ -132,7 +132,7 @@ type ticketJSON struct {
 	Room   roomInfo `json:"room"`
 }
 
-func (a *App) issueTicket(c echo.Context, acc booking.RoomAccess, key string, admitted bool) error {
+func (a *API) issueTicket(c echo.Context, acc booking.RoomAccess, key string, admitted bool) error {
 	t, err := a.desk.IssueTicket(acc, key, admitted)
 	if err != nil {
 		return err
@@ -141,7 +141,7 @@ func (a *App) issueTicket(c echo.Context, acc booking.RoomAccess, key string, ad
 }
 
 // handleRoomTicket gives a citizen or guest a one-time websocket credential.
-func (a *App) handleRoomTicket(c echo.Context) error {
+func (a *API) handleRoomTicket(c echo.Context) error {
 	acc, s, err := a.roomSession(c)
 	if err != nil {
 		return err
@@ -150,7 +150,7 @@ func (a *App) handleRoomTicket(c echo.Context) error {
 }
 
 // handleStaffTicket gives the responsible clerk a websocket credential.
-func (a *App) handleStaffTicket(c echo.Context) error {
+func (a *API) handleStaffTicket(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
@@ -170,7 +170,7 @@ type guestLinkJSON struct {
 }
 
 // handleGuestLink creates a one-time invitation (e.g. for an interpreter).
-func (a *App) handleGuestLink(c echo.Context) error {
+func (a *API) handleGuestLink(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
@@ -194,13 +194,13 @@ type waitingJSON struct {
 	SecondDevice  bool   `json:"second_device"` // the same person is (or was) in the call from another device
 }
 
-func (a *App) toWaitingJSON(w sfu.WaitingInfo) waitingJSON {
+func (a *API) toWaitingJSON(w sfu.WaitingInfo) waitingJSON {
 	return waitingJSON{ParticipantID: w.ParticipantID, DisplayName: w.DisplayName, Role: string(w.Role),
 		Since: a.rfc3339(w.Since), SecondDevice: w.SecondDevice}
 }
 
 // handleWaiting lists who waits in an appointment's waiting room.
-func (a *App) handleWaiting(c echo.Context) error {
+func (a *API) handleWaiting(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err

@@ -9,12 +9,12 @@ import (
 )
 
 // routes lists every route of the application in one place.
-func (a *App) routes() (*echo.Echo, error) {
+func (a *API) routes() (*echo.Echo, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = a.handleError
 	e.IPExtractor = echo.ExtractIPDirect()
-	if nets := a.cfg.TrustedProxyNets(); len(nets) > 0 {
+	if nets := a.cfg.TrustedProxies; len(nets) > 0 {
 		// Exactly the configured proxies: echo would also believe loopback,
 		// link-local and private peers, so anyone on the LAN could pick an IP.
 		opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
@@ -23,7 +23,7 @@ func (a *App) routes() (*echo.Echo, error) {
 		}
 		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
 	}
-	e.Use(a.metrics.observe, a.accessLog, a.securityHeaders)
+	e.Use(a.observe, a.accessLog, a.securityHeaders)
 
 	e.GET("/healthz", a.handleHealth)
 
@@ -96,8 +96,8 @@ func loginsPerMinute(public int) int {
 	return max(10, public/3)
 }
 
-func (a *App) handleHealth(c echo.Context) error {
-	if err := a.store.Ping(c.Request().Context()); err != nil {
+func (a *API) handleHealth(c echo.Context) error {
+	if err := a.ping(c.Request().Context()); err != nil {
 		a.log.Warn("health check: database does not answer", "err", err)
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
 	}

@@ -10,17 +10,17 @@ import (
 )
 
 // rfc3339 renders an instant with the office's offset, as the API promises.
-func (a *App) rfc3339(t time.Time) string {
+func (a *API) rfc3339(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(a.cfg.Location()).Format(time.RFC3339)
+	return t.In(a.cfg.Location).Format(time.RFC3339)
 }
 
 // dateRange reads ?from=YYYY-MM-DD&to=YYYY-MM-DD; missing values default
 // to today and today plus defaultDays.
-func (a *App) dateRange(c echo.Context, defaultDays int) (booking.Date, booking.Date, error) {
-	today := booking.DateOf(a.now().In(a.cfg.Location()))
+func (a *API) dateRange(c echo.Context, defaultDays int) (booking.Date, booking.Date, error) {
+	today := booking.DateOf(a.now().In(a.cfg.Location))
 	from, to := today, today.AddDays(defaultDays)
 	var err error
 	if s := c.QueryParam("from"); s != "" {

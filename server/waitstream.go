@@ -27,12 +27,12 @@ const waitingKeepalive = 25 * time.Second
 // the signed-in clerk's appointments: first those of today, then each one
 // whenever someone joins, is admitted, leaves or is removed. The stream
 // ends with the login (see roomgate.StaffLinks); each keepalive checks it anew.
-func (a *App) handleWaitingStream(c echo.Context) error {
+func (a *API) handleWaitingStream(c echo.Context) error {
 	st := staff(c)
 	act := st.actor()
 	ctx, done := a.links.Stream(c.Request().Context(), st.user.ID, st.session)
 	defer done()
-	hub := a.observer.Waits()
+	hub := a.waits
 	sub := hub.Subscribe()
 	defer hub.Unsubscribe(sub)
 
@@ -42,7 +42,7 @@ func (a *App) handleWaitingStream(c echo.Context) error {
 	w.WriteHeader(http.StatusOK)
 	fmt.Fprint(w, "retry: 3000\n\n")
 
-	today := booking.DateOf(a.now().In(a.cfg.Location()))
+	today := booking.DateOf(a.now().In(a.cfg.Location))
 	if list, err := a.office.ClerkAppointments(ctx, act, 0, today, today); err == nil {
 		for _, ap := range list {
 			if ap.Status == booking.StatusBooked {
@@ -74,7 +74,7 @@ func (a *App) handleWaitingStream(c echo.Context) error {
 }
 
 // sendWaiting writes one event if the appointment is the clerk's own.
-func (a *App) sendWaiting(c echo.Context, act booking.Actor, id int64) {
+func (a *API) sendWaiting(c echo.Context, act booking.Actor, id int64) {
 	acc, err := a.office.StaffAccess(c.Request().Context(), act, id)
 	if err != nil || acc.ClerkID != act.UserID {
 		return

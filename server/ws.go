@@ -10,7 +10,7 @@ import (
 
 // handleRoomSocket upgrades to the signaling websocket and hands the
 // connection to the media server, which authenticates its first message.
-func (a *App) handleRoomSocket(c echo.Context) error {
+func (a *API) handleRoomSocket(c echo.Context) error {
 	up := websocket.Upgrader{
 		ReadBufferSize:  4096,
 		WriteBufferSize: 4096,
@@ -29,7 +29,7 @@ func (a *App) handleRoomSocket(c echo.Context) error {
 // allowedOrigin accepts browsers on our public origin (OWASP ASVS V4.4.2).
 // Clients that send no Origin are not browsers and cannot ride on a
 // citizen's cookies; they still need a ticket.
-func (a *App) allowedOrigin(r *http.Request) bool {
+func (a *API) allowedOrigin(r *http.Request) bool {
 	origin := r.Header.Get("Origin")
 	if origin == "" {
 		return true
