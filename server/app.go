@@ -13,6 +13,7 @@ import (
 	"github.com/sprechstunde/sprechstunde/booking"
 	"github.com/sprechstunde/sprechstunde/booking/gormstore"
 	"github.com/sprechstunde/sprechstunde/server/altcha"
+	"github.com/sprechstunde/sprechstunde/server/httpapi"
 	"github.com/sprechstunde/sprechstunde/server/password"
 	"github.com/sprechstunde/sprechstunde/server/roomgate"
 	"github.com/sprechstunde/sprechstunde/sfu"
@@ -24,7 +25,7 @@ type App struct {
 	log     *slog.Logger
 	store   *gormstore.Store
 	office  *booking.Office
-	api     *API // the HTTP layer, see api.go
+	api     *httpapi.API // the HTTP layer
 	now     func() time.Time
 	async   asyncState     // mails and background jobs, see async.go
 	metrics *metrics       // Prometheus figures, see metrics.go
@@ -87,8 +88,8 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger, opts ...Option) (
 		return nil, err
 	}
 	a.metrics = newMetrics(a.media.Stats)
-	a.api, err = NewAPI(APIDeps{
-		Config: APIConfig{PublicURL: cfg.PublicURL, Location: cfg.Location(), SecureCookies: cfg.SecureCookies(),
+	a.api, err = httpapi.New(httpapi.Deps{
+		Config: httpapi.Config{PublicURL: cfg.PublicURL, Location: cfg.Location(), SecureCookies: cfg.SecureCookies(),
 			MaxBodyBytes: cfg.MaxBodyBytes, RateLimitPerMinute: cfg.RateLimitPerMinute,
 			TrustedProxies: cfg.TrustedProxyNets(), Observe: a.metrics.observe},
 		Log: log, Now: a.now, Office: a.office, Ping: store.Ping, SMTPConfigured: a.async.sender != nil,
@@ -148,8 +149,6 @@ func (a *App) serveHTTP(ctx context.Context, ln net.Listener, h http.Handler) er
 
 // Close stops the media server (if Serve has not) and releases the database.
 func (a *App) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), deniedWriteTimeout)
-	defer cancel()
-	a.api.Close(ctx) // refused logins still counted go to the audit log
+	a.api.Close() // refused logins still counted go to the audit log
 	return errors.Join(a.closeMedia(), a.store.Close())
 }

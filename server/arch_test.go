@@ -69,6 +69,10 @@ func importRules(mod string) []importRule {
 		// Handlers reach the database through the booking use cases and
 		// gormstore only, never through gorm itself.
 		{"./server/...", true, []string{"gorm.io/", "github.com/mattn/go-sqlite3", "github.com/jackc/"}},
+		// The HTTP layer reaches data through the use cases only: not even
+		// indirectly through gormstore.
+		{"./server/httpapi", false, []string{"gorm.io/", "github.com/mattn/go-sqlite3", "github.com/jackc/",
+			mod + "/booking/gormstore"}},
 		// The leaves of server each provide one thing to the composition
 		// root (which they cannot import: that would be a cycle) and to the
 		// HTTP layer: no storage, no HTTP framework.
@@ -141,6 +145,7 @@ func TestImportRulesCatchOldMistakes(t *testing.T) {
 		{"testing in the product", ".", []string{"testing"}},
 		{"httptest in the product", ".", []string{"net/http/httptest"}},
 		{"handler importing gorm", "./server/...", []string{"gorm.io/gorm"}},
+		{"handlers reaching the store", "./server/httpapi", []string{mod + "/booking/gormstore"}},
 		{"sfu importing booking", "./sfu", []string{mod + "/booking"}},
 		{"protocol importing the SFU", "./sfu/signaling", []string{mod + "/sfu"}},
 		{"protocol knowing its transport", "./sfu/signaling", []string{"github.com/gorilla/websocket"}},

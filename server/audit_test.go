@@ -11,6 +11,7 @@ import (
 
 	"github.com/sprechstunde/sprechstunde/booking"
 	"github.com/sprechstunde/sprechstunde/booking/gormstore/storetest"
+	"github.com/sprechstunde/sprechstunde/server/httpapi"
 )
 
 // TestAuditVerify: staff actions chain up; changing or removing one row
@@ -35,7 +36,7 @@ func TestAuditVerify(t *testing.T) {
 				env.office(admin, "clerk@amt.example") // 2 user, 3 service, 4 hours
 				env.client().do("POST", "/api/v1/auth/login", map[string]string{"email": "nobody@amt.example", "password": "x"}, nil)
 				admin.mustDo("POST", "/api/v1/auth/logout", nil, http.StatusNoContent, nil)
-				var log []auditEntryJSON
+				var log []httpapi.AuditEntry
 				env.login(testAdminEmail).mustDo("GET", "/api/v1/admin/audit?limit=3", nil, http.StatusOK, &log)
 				if len(log) != 3 || log[0].Action != "login" || log[1].Action != "logout" || log[2].Action != "login_failed" {
 					t.Fatalf("newest audit entries: %+v", log)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sprechstunde/sprechstunde/booking/gormstore/storetest"
+	"github.com/sprechstunde/sprechstunde/server/httpapi"
 )
 
 func at(s string) time.Time {
@@ -165,7 +166,7 @@ func TestRetention(t *testing.T) {
 				t.Errorf("%d notes outlived their case", notes)
 			}
 
-			var log []auditEntryJSON
+			var log []httpapi.AuditEntry
 			admin.mustDo("GET", "/api/v1/admin/audit?limit=500", nil, http.StatusOK, &log)
 			var retention []string
 			for _, e := range log {

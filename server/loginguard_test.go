@@ -13,11 +13,12 @@ import (
 	"time"
 
 	"github.com/sprechstunde/sprechstunde/booking"
+	"github.com/sprechstunde/sprechstunde/server/httpapi"
 )
 
 // loginReq is a login request as a browser on this origin sends it.
 func loginReq(email, password string) *http.Request {
-	body, _ := json.Marshal(loginRequest{Email: email, Password: password})
+	body, _ := json.Marshal(httpapi.LoginRequest{Email: email, Password: password})
 	req := httptest.NewRequest(http.MethodPost, "/api/v1/auth/login", strings.NewReader(string(body)))
 	req.Header.Set("Content-Type", "application/json")
 	return req
@@ -152,7 +153,7 @@ func TestAccountThrottle(t *testing.T) {
 			t.Fatalf("the other account: status %d", code)
 		}
 	}
-	for range loginFreeFailures {
+	for range httpapi.LoginFreeFailures {
 		attempt(t, http.StatusUnauthorized, "")
 	}
 	for _, delay := range []time.Duration{2 * time.Second, 4 * time.Second, 8 * time.Second} {
@@ -193,25 +194,8 @@ func TestAccountThrottleParallel(t *testing.T) {
 			t.Errorf("status %d", code)
 		}
 	}
-	if checked > loginFreeFailures+1 {
-		t.Fatalf("%d of %d parallel guesses were checked, want at most %d", checked, parallel, loginFreeFailures+1)
-	}
-}
-
-// TestAccountThrottleBounded: a flood of invented names keeps at most
-// loginThrottleEntries of them.
-func TestAccountThrottleBounded(t *testing.T) {
-	th := newAccountThrottle()
-	now := testNow
-	for i := range 2 * loginThrottleEntries {
-		th.admit(fmt.Sprintf("x%d@example.org", i), now)
-	}
-	if n := th.size(); n > loginThrottleEntries {
-		t.Fatalf("%d names kept, want at most %d", n, loginThrottleEntries)
-	}
-	th.admit("late@example.org", now.Add(loginForgetAfter+time.Second))
-	if n := th.size(); n != 1 {
-		t.Fatalf("%d names kept after the quiet period, want 1", n)
+	if checked > httpapi.LoginFreeFailures+1 {
+		t.Fatalf("%d of %d parallel guesses were checked, want at most %d", checked, parallel, httpapi.LoginFreeFailures+1)
 	}
 }
 
@@ -244,7 +228,7 @@ func TestRefusedLoginsAudited(t *testing.T) {
 		}
 		want = append(want, fmt.Sprintf("count=%d minute=%s", n, clock.now().Truncate(time.Minute).UTC().Format(time.RFC3339)))
 		clock.add(time.Minute)
-		env.app.api.login.denied.flush(ctx)
+		env.app.api.FlushRefusedLogins(ctx)
 	}
 
 	entries, err := env.app.store.AuditPage(ctx, 0, 500)
@@ -264,32 +248,5 @@ func TestRefusedLoginsAudited(t *testing.T) {
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("audit entries %q, want %q", got, want)
-	}
-}
-
-func TestAuditSource(t *testing.T) {
-	for _, tt := range []struct{ in, want string }{
-		{"198.51.100.7", "198.51.100.0/24"},
-		{"::ffff:198.51.100.7", "198.51.100.0/24"},
-		{"2001:db8:1:2:3:4:5:6", "2001:db8:1::/48"},
-		{"not an address", "other"},
-	} {
-		if got := auditSource(tt.in); got != tt.want {
-			t.Errorf("auditSource(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
-func TestClientKey(t *testing.T) {
-	for _, tt := range []struct{ in, want string }{
-		{"198.51.100.7", "198.51.100.7"},
-		{"::ffff:198.51.100.7", "::ffff:198.51.100.7"},
-		{"2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"},
-		{"2001:db8:1:2::99", "2001:db8:1:2::/64"},
-		{"not an address", "not an address"},
-	} {
-		if got := clientKey(tt.in); got != tt.want {
-			t.Errorf("clientKey(%q) = %q, want %q", tt.in, got, tt.want)
-		}
 	}
 }

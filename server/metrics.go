@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/sprechstunde/sprechstunde/server/httpapi"
 	"github.com/sprechstunde/sprechstunde/sfu"
 )
 
@@ -71,33 +72,12 @@ func (m *metrics) observe(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
 		err := next(c)
-		route := routeLabel(c)
-		method := methodLabel(c.Request().Method)
+		route := httpapi.RouteLabel(c)
+		method := httpapi.MethodLabel(c.Request().Method)
 		m.requests.WithLabelValues(method, route, strconv.Itoa(c.Response().Status)).Inc()
 		m.duration.WithLabelValues(method, route).Observe(time.Since(start).Seconds())
 		return err
 	}
-}
-
-// methodLabel names a request method for metrics and logs. Clients may
-// send any token as a method; each new one would be a new series kept
-// forever, so only the standard methods are named and the rest are "OTHER".
-func methodLabel(method string) string {
-	switch method {
-	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
-		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
-		return method
-	}
-	return "OTHER"
-}
-
-// routeLabel is the registered pattern that answered ("/*" for unknown
-// paths), never the raw path, so clients cannot add series either.
-func routeLabel(c echo.Context) string {
-	if route := c.Path(); route != "" {
-		return route
-	}
-	return "unmatched"
 }
 
 // jobDone records a background job's run.

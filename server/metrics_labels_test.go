@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -9,7 +10,11 @@ import (
 	"net/http/httptest"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/sprechstunde/sprechstunde/server/httpapi"
 )
 
 // TestMetricLabelsBounded: invented methods and random paths add no
@@ -47,8 +52,8 @@ func TestMetricLabelsBounded(t *testing.T) {
 	for _, tt := range []struct{ in, want string }{
 		{"GET", "GET"}, {"PATCH", "PATCH"}, {"TRACE", "TRACE"}, {"get", "OTHER"}, {"Z00001AAAA", "OTHER"}, {"", "OTHER"},
 	} {
-		if got := methodLabel(tt.in); got != tt.want {
-			t.Errorf("methodLabel(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := httpapi.MethodLabel(tt.in); got != tt.want {
+			t.Errorf("MethodLabel(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
@@ -58,9 +63,16 @@ func TestMetricLabelsBounded(t *testing.T) {
 // never repeats a method a client made up.
 func TestFloodLogsQuietly(t *testing.T) {
 	env := newTestEnv(t, "sqlite", func(c *Config) { c.RateLimitPerMinute = 1 })
-	var info, debug bytes.Buffer
-	env.app.api.log = slog.New(slog.NewTextHandler(&info, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	h := env.app.Handler()
+	var level slog.LevelVar
+	var out lockedBuffer
+	app, err := NewApp(context.Background(), env.cfg, slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: &level})),
+		WithClock(func() time.Time { return testNow }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = app.Close() })
+	h := app.Handler()
+	out.reset() // what starting up said
 	for i := range 300 {
 		for _, req := range []*http.Request{
 			httptest.NewRequest(fmt.Sprintf("ZINVENTED%d", i), "/api/v1/services", nil),
@@ -70,14 +82,35 @@ func TestFloodLogsQuietly(t *testing.T) {
 			h.ServeHTTP(httptest.NewRecorder(), req)
 		}
 	}
-	if info.Len() > 0 {
-		t.Errorf("the flood was logged at info level:\n%.500s", info.String())
+	if info := out.reset(); info != "" {
+		t.Errorf("the flood was logged at info level:\n%.500s", info)
 	}
-	env.app.api.log = slog.New(slog.NewTextHandler(&debug, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	level.Set(slog.LevelDebug)
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("ZINVENTED", "/api/v1/services", nil))
-	if !strings.Contains(debug.String(), "method=OTHER") || strings.Contains(debug.String(), "ZINVENTED") {
-		t.Errorf("access log line: %s", debug.String())
+	if debug := out.reset(); !strings.Contains(debug, "method=OTHER") || strings.Contains(debug, "ZINVENTED") {
+		t.Errorf("access log line: %s", debug)
 	}
+}
+
+// lockedBuffer collects log output written from any goroutine.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// reset returns what was written so far and forgets it.
+func (b *lockedBuffer) reset() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	s := b.buf.String()
+	b.buf.Reset()
+	return s
 }
 
 // httpSeries counts the series of the HTTP request figures.

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sprechstunde/sprechstunde/server/httpapi"
 	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
 
@@ -99,12 +100,12 @@ func TestWaitingStream(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/event-stream" {
 		t.Fatalf("stream: %d %v", resp.StatusCode, resp.Header)
 	}
-	events := make(chan waitingEventJSON, 16)
+	events := make(chan httpapi.WaitingEvent, 16)
 	go func() {
 		sc := bufio.NewScanner(resp.Body)
 		for sc.Scan() {
 			if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
-				var ev waitingEventJSON
+				var ev httpapi.WaitingEvent
 				if json.Unmarshal([]byte(data), &ev) == nil {
 					events <- ev
 				}
@@ -112,7 +113,7 @@ func TestWaitingStream(t *testing.T) {
 		}
 		close(events)
 	}()
-	next := func(what string, cond func(waitingEventJSON) bool) {
+	next := func(what string, cond func(httpapi.WaitingEvent) bool) {
 		t.Helper()
 		for {
 			select {
@@ -128,7 +129,7 @@ func TestWaitingStream(t *testing.T) {
 			}
 		}
 	}
-	next("today's appointment, nobody waiting", func(ev waitingEventJSON) bool { return len(ev.Waiting) == 0 })
+	next("today's appointment, nobody waiting", func(ev httpapi.WaitingEvent) bool { return len(ev.Waiting) == 0 })
 
 	citizen := f.env.client()
 	citizen.mustDo("POST", "/api/v1/join/"+lastSegment(f.booking.JoinURL), nil, http.StatusOK, nil)
@@ -138,11 +139,11 @@ func TestWaitingStream(t *testing.T) {
 	if _, err := cit.WaitType(ctx, "joined"); err != nil {
 		t.Fatal(err)
 	}
-	next("citizen waiting", func(ev waitingEventJSON) bool {
+	next("citizen waiting", func(ev httpapi.WaitingEvent) bool {
 		return len(ev.Waiting) == 1 && ev.Waiting[0].DisplayName == "Erika Mustermann" && ev.CaseNumber == f.booking.CaseNumber
 	})
 	if err := cit.Send(signaling.Leave{}); err != nil {
 		t.Fatal(err)
 	}
-	next("citizen gone", func(ev waitingEventJSON) bool { return len(ev.Waiting) == 0 })
+	next("citizen gone", func(ev httpapi.WaitingEvent) bool { return len(ev.Waiting) == 0 })
 }

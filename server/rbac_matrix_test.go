@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -16,7 +17,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprechstunde/sprechstunde/booking"
-	"github.com/sprechstunde/sprechstunde/frontend"
+	"github.com/sprechstunde/sprechstunde/server/httpapi"
 )
 
 // rbacOutcome is the status class a request must get.
@@ -105,7 +106,7 @@ func (r rbacRule) request(f *rbacFixture) (method, path string, body any) {
 
 // rbacRules is the access rule of every route. A route the app registers
 // without a row here fails TestRBACMatrix, and so does a row for a route
-// that is gone. Pages and assets follow from pageRoutes (see rbacPageRules).
+// that is gone. Pages and assets follow from httpapi.PagePaths (see rbacPageRules).
 var rbacRules = []rbacRule{
 	{route: "GET /healthz", want: everyone},
 
@@ -233,33 +234,37 @@ var spareService = map[string]any{"name": "Ersatz", "description": "Nur für Tes
 
 // rbacPageRules: every page is public, and so is every asset of the
 // current version.
-func rbacPageRules(t *testing.T) []rbacRule {
-	rules := make([]rbacRule, 0, len(pageRoutes)+1)
-	for _, p := range pageRoutes {
-		rules = append(rules, rbacRule{route: "GET " + p.path, want: everyone, path: func(f *rbacFixture) string {
-			return strings.NewReplacer(":token", "x", ":id", itoa(f.main.Appointment.ID)).Replace(p.path)
+func rbacPageRules() []rbacRule {
+	paths := httpapi.PagePaths()
+	rules := make([]rbacRule, 0, len(paths)+1)
+	for _, p := range paths {
+		rules = append(rules, rbacRule{route: "GET " + p, want: everyone, path: func(f *rbacFixture) string {
+			return strings.NewReplacer(":token", "x", ":id", itoa(f.main.Appointment.ID)).Replace(p)
 		}})
 	}
-	static, err := frontend.Static()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps, err := newPageSet(static)
-	if err != nil {
-		t.Fatal(err)
-	}
 	return append(rules, rbacRule{route: "GET /assets/:version/*", want: everyone,
-		path: func(*rbacFixture) string { return ps.prefix + "/js/api.js" }})
+		path: func(f *rbacFixture) string { return assetBase(f) + "/js/api.js" }})
+}
+
+// assetBase is the versioned asset path the start page links to.
+func assetBase(f *rbacFixture) string {
+	f.t.Helper()
+	_, page := f.env.client().do("GET", "/", nil, nil)
+	base := regexp.MustCompile(`/assets/[0-9a-f]+`).Find(page)
+	if base == nil {
+		f.t.Fatalf("start page names no asset version: %.300s", page)
+	}
+	return string(base)
 }
 
 // TestRBACMatrix asks every route of the app as each actor, with real
 // objects, and compares the status with the rule for that route.
 func TestRBACMatrix(t *testing.T) {
 	f := newRBACFixture(t)
-	rules := append(slices.Clip(rbacRules), rbacPageRules(t)...)
+	rules := append(slices.Clip(rbacRules), rbacPageRules()...)
 
 	registered := map[string]bool{}
-	for _, r := range f.env.app.api.echo.Routes() {
+	for _, r := range f.env.app.api.Routes() {
 		registered[r.Method+" "+r.Path] = true
 	}
 	listed := map[string]bool{}
@@ -304,10 +309,10 @@ func TestRBACMatrix(t *testing.T) {
 // refuses one without the session's CSRF token.
 func TestForgedRequests(t *testing.T) {
 	f := newRBACFixture(t)
-	rules := append(slices.Clip(rbacRules), rbacPageRules(t)...)
+	rules := append(slices.Clip(rbacRules), rbacPageRules()...)
 	for _, r := range rules {
 		method, pattern, _ := strings.Cut(r.route, " ")
-		if safeMethod(method) && pattern != wsPath || method == echo.RouteNotFound {
+		if (method == http.MethodGet || method == http.MethodHead || method == http.MethodOptions) && pattern != httpapi.SignalingPath || method == echo.RouteNotFound {
 			continue
 		}
 		t.Run(r.route, func(t *testing.T) {
@@ -447,7 +452,7 @@ func (f *rbacFixture) feedPath() string {
 
 // guestToken is a new one-time guest invitation to the main appointment.
 func (f *rbacFixture) guestToken() string {
-	var link guestLinkJSON
+	var link httpapi.GuestLink
 	f.clients[actorClerk].mustDo("POST", "/api/v1/clerk/appointments/"+itoa(f.main.Appointment.ID)+"/guest-link",
 		nil, http.StatusCreated, &link)
 	return lastSegment(link.URL)
@@ -467,7 +472,7 @@ func (f *rbacFixture) sendFrom(c *client, origin, method, path string, body any)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	base := f.env.srv.URL
-	if path == wsPath {
+	if path == httpapi.SignalingPath {
 		d := websocket.Dialer{Jar: c.http.Jar}
 		conn, resp, err := d.DialContext(ctx, "ws"+strings.TrimPrefix(base, "http")+path, http.Header{"Origin": {origin}})
 		if err == nil {

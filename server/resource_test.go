@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/sprechstunde/sprechstunde/booking"
+	"github.com/sprechstunde/sprechstunde/server/httpapi"
 	"github.com/sprechstunde/sprechstunde/sfu/sfutest"
 	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
@@ -179,7 +180,7 @@ func resourceBooking(t *testing.T, env *testEnv, svc int64) booking.BookingResul
 // the clerk, without media.
 func admittedCitizen(t *testing.T, ctx context.Context, env *testEnv, appt booking.BookingResult) *sfutest.Client {
 	t.Helper()
-	wsURL := "ws" + strings.TrimPrefix(env.srv.URL, "http") + wsPath
+	wsURL := "ws" + strings.TrimPrefix(env.srv.URL, "http") + httpapi.SignalingPath
 	dial := func(ticket string) *sfutest.Client {
 		c, err := sfutest.Dial(ctx, sfutest.ClientConfig{URL: wsURL, Credential: ticket})
 		if err != nil {
@@ -189,7 +190,7 @@ func admittedCitizen(t *testing.T, ctx context.Context, env *testEnv, appt booki
 		return c
 	}
 	citizen := env.client()
-	var info roomInfo
+	var info httpapi.RoomInfo
 	citizen.mustDo("POST", "/api/v1/join/"+appt.JoinToken, nil, http.StatusOK, &info)
 	var ct, st ticketOut
 	citizen.mustDo("POST", "/api/v1/rooms/ticket", nil, http.StatusOK, &ct)

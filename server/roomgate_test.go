@@ -9,14 +9,15 @@ import (
 	"time"
 
 	"github.com/sprechstunde/sprechstunde/booking"
+	"github.com/sprechstunde/sprechstunde/server/httpapi"
 	"github.com/sprechstunde/sprechstunde/sfu/sfutest"
 	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
 
 // join exchanges the fixture's join link with c's cookies and connects.
-func (f *roomFixture) joinAndDial(t *testing.T, ctx context.Context, c *client) (roomInfo, *sfutest.Client) {
+func (f *roomFixture) joinAndDial(t *testing.T, ctx context.Context, c *client) (httpapi.RoomInfo, *sfutest.Client) {
 	t.Helper()
-	var info roomInfo
+	var info httpapi.RoomInfo
 	c.mustDo("POST", "/api/v1/join/"+lastSegment(f.booking.JoinURL), nil, http.StatusOK, &info)
 	var ct ticketOut
 	c.mustDo("POST", "/api/v1/rooms/ticket", nil, http.StatusOK, &ct)
@@ -89,7 +90,7 @@ func TestJoinLinkReplayWaitsForClerk(t *testing.T) {
 			}
 			t.Fatal(err)
 		}
-		var waiting []waitingJSON
+		var waiting []httpapi.WaitingEntry
 		f.clerk.mustDo("GET", "/api/v1/clerk/appointments/"+itoa(f.booking.ID)+"/waiting", nil, http.StatusOK, &waiting)
 		if len(waiting) != 1 || !waiting[0].SecondDevice {
 			t.Fatalf("waiting endpoint = %+v, want one second device", waiting)

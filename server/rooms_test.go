@@ -9,6 +9,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/sprechstunde/sprechstunde/server/httpapi"
 	"github.com/sprechstunde/sprechstunde/sfu/sfutest"
 	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
@@ -45,7 +46,7 @@ func newRoomFixture(t *testing.T, kind string) *roomFixture {
 }
 
 func (f *roomFixture) wsURL() string {
-	return "ws" + strings.TrimPrefix(f.env.srv.URL, "http") + wsPath
+	return "ws" + strings.TrimPrefix(f.env.srv.URL, "http") + httpapi.SignalingPath
 }
 
 func (f *roomFixture) dial(t *testing.T, ctx context.Context, ticket string, publish bool) *sfutest.Client {
@@ -66,7 +67,7 @@ func TestRoomJourney(t *testing.T) {
 	defer cancel()
 
 	citizen := f.env.client()
-	var info roomInfo
+	var info httpapi.RoomInfo
 	citizen.mustDo("POST", "/api/v1/join/"+lastSegment(f.booking.JoinURL), nil, http.StatusOK, &info)
 	if info.Role != "citizen" || info.DisplayName != "Erika Mustermann" || info.Appointment.CaseNumber != f.booking.CaseNumber {
 		t.Fatalf("room info: %+v", info)
@@ -93,7 +94,7 @@ func TestRoomJourney(t *testing.T) {
 	if w := wl.(*signaling.WaitingList).Waiting[0]; w.DisplayName != "Erika Mustermann" {
 		t.Fatalf("waiting: %+v", w)
 	}
-	var waiting []waitingJSON
+	var waiting []httpapi.WaitingEntry
 	f.clerk.mustDo("GET", "/api/v1/clerk/appointments/"+itoa(f.booking.ID)+"/waiting", nil, http.StatusOK, &waiting)
 	if len(waiting) != 1 || waiting[0].DisplayName != "Erika Mustermann" {
 		t.Fatalf("waiting endpoint: %+v", waiting)
@@ -181,13 +182,13 @@ func TestRoomAccessRules(t *testing.T) {
 		other.mustDo("POST", "/api/v1/clerk/appointments/"+id+"/guest-link", nil, http.StatusNotFound, nil)
 	})
 	t.Run("guest link", func(t *testing.T) {
-		var link guestLinkJSON
+		var link httpapi.GuestLink
 		f.clerk.mustDo("POST", "/api/v1/clerk/appointments/"+id+"/guest-link", nil, http.StatusCreated, &link)
 		token := lastSegment(link.URL)
 		guest := f.env.client()
 		var e apiErr
 		guest.mustDo("POST", "/api/v1/guest/"+token, map[string]string{"name": " "}, http.StatusUnprocessableEntity, &e)
-		var info roomInfo
+		var info httpapi.RoomInfo
 		guest.mustDo("POST", "/api/v1/guest/"+token, map[string]string{"name": "Dolmetscherin Ayse"}, http.StatusOK, &info)
 		if info.Role != "guest" || info.DisplayName != "Dolmetscherin Ayse" {
 			t.Fatalf("guest: %+v", info)

@@ -1,4 +1,4 @@
-package server
+package httpapi
 
 import (
 	"net/http"
@@ -7,7 +7,8 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-type auditEntryJSON struct {
+// AuditEntry is one line of GET /api/v1/admin/audit.
+type AuditEntry struct {
 	Seq     int64  `json:"seq"`
 	At      string `json:"at"`
 	ActorID int64  `json:"actor_id"`
@@ -38,9 +39,9 @@ func (a *API) handleAudit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := make([]auditEntryJSON, len(list))
+	out := make([]AuditEntry, len(list))
 	for i, e := range list {
-		out[i] = auditEntryJSON{Seq: e.Seq, At: a.rfc3339(e.At), ActorID: e.ActorID, Action: e.Action,
+		out[i] = AuditEntry{Seq: e.Seq, At: a.rfc3339(e.At), ActorID: e.ActorID, Action: e.Action,
 			Object: e.Object, Detail: e.Detail, Hash: e.Hash}
 	}
 	return c.JSON(http.StatusOK, out)

@@ -1,4 +1,4 @@
-package server
+package httpapi
 
 import (
 	"encoding/json"
@@ -11,13 +11,13 @@ import (
 	"github.com/sprechstunde/sprechstunde/booking"
 )
 
-// waitingEventJSON is one server-sent event: the full waiting list of one
+// WaitingEvent is one server-sent event: the full waiting list of one
 // of the clerk's appointments.
-type waitingEventJSON struct {
-	AppointmentID int64         `json:"appointment_id"`
-	CaseNumber    string        `json:"case_number"`
-	Start         string        `json:"start"`
-	Waiting       []waitingJSON `json:"waiting"`
+type WaitingEvent struct {
+	AppointmentID int64          `json:"appointment_id"`
+	CaseNumber    string         `json:"case_number"`
+	Start         string         `json:"start"`
+	Waiting       []WaitingEntry `json:"waiting"`
 }
 
 // waitingKeepalive keeps proxies from closing an idle stream.
@@ -79,7 +79,7 @@ func (a *API) sendWaiting(c echo.Context, act booking.Actor, id int64) {
 	if err != nil || acc.ClerkID != act.UserID {
 		return
 	}
-	ev := waitingEventJSON{AppointmentID: id, CaseNumber: acc.CaseNumber, Start: a.rfc3339(acc.Start), Waiting: []waitingJSON{}}
+	ev := WaitingEvent{AppointmentID: id, CaseNumber: acc.CaseNumber, Start: a.rfc3339(acc.Start), Waiting: []WaitingEntry{}}
 	for _, wi := range a.media.Waiting(booking.RoomID(id)) {
 		ev.Waiting = append(ev.Waiting, a.toWaitingJSON(wi))
 	}

@@ -1,4 +1,4 @@
-package server
+package httpapi
 
 import (
 	"crypto/sha256"
@@ -8,9 +8,9 @@ import (
 )
 
 const (
-	// loginFreeFailures consecutive failures for one login name cost
+	// LoginFreeFailures consecutive failures for one login name cost
 	// nothing: people mistype.
-	loginFreeFailures = 3
+	LoginFreeFailures = 3
 	// loginBaseDelay is the wait after the first failure beyond those; it
 	// doubles with each further failure up to loginMaxDelay.
 	loginBaseDelay = 2 * time.Second
@@ -22,7 +22,7 @@ const (
 )
 
 // accountThrottle slows password guessing against one account from many
-// addresses, beside the per-IP limit: after loginFreeFailures consecutive
+// addresses, beside the per-IP limit: after LoginFreeFailures consecutive
 // failures for a login name, the next attempt must wait a delay that
 // doubles per failure. It never locks an account: the wait ends on its
 // own, and a success clears it. Unknown names count like known ones, so
@@ -63,7 +63,7 @@ func (t *accountThrottle) admit(name string, now time.Time) time.Duration {
 	}
 	e.failures++
 	e.last = now
-	if extra := e.failures - loginFreeFailures; extra > 0 {
+	if extra := e.failures - LoginFreeFailures; extra > 0 {
 		delay := loginMaxDelay
 		if extra <= 20 { // beyond, the shift alone would pass the maximum
 			delay = min(loginBaseDelay<<(extra-1), loginMaxDelay)
@@ -82,7 +82,7 @@ func (t *accountThrottle) undecided(name string) {
 	defer t.mu.Unlock()
 	if e, ok := t.entries[key]; ok && e.failures > 0 {
 		e.failures--
-		if e.failures <= loginFreeFailures {
+		if e.failures <= LoginFreeFailures {
 			e.until = time.Time{}
 		}
 		t.entries[key] = e

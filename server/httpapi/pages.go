@@ -1,4 +1,4 @@
-package server
+package httpapi
 
 import (
 	"crypto/sha256"
@@ -32,6 +32,15 @@ var pageRoutes = []struct{ path, file string }{
 	{"/admin", "admin.html"},
 	{"/barrierefreiheit", "barrierefreiheit.html"},
 	{"/datenschutz", "datenschutz.html"},
+}
+
+// PagePaths lists the paths the browser pages are served at.
+func PagePaths() []string {
+	out := make([]string, len(pageRoutes))
+	for i, r := range pageRoutes {
+		out[i] = r.path
+	}
+	return out
 }
 
 // pageSet is the rendered pages and the content-addressed asset tree.

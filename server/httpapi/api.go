@@ -1,4 +1,9 @@
-package server
+// Package httpapi is the HTTP face of the application: every route in one
+// list (routes.go), middleware, strict decoding, the one error map, the
+// handlers of the JSON API, the signaling socket and the browser pages.
+// Handlers call booking use cases and the media plane through Deps and
+// never the store.
+package httpapi
 
 import (
 	"context"
@@ -15,8 +20,8 @@ import (
 	"github.com/sprechstunde/sprechstunde/sfu"
 )
 
-// APIConfig is what the HTTP layer reads from the configuration.
-type APIConfig struct {
+// Config is what the HTTP layer reads from the configuration.
+type Config struct {
 	PublicURL          string              // absolute, without a trailing slash
 	Location           *time.Location      // the office's time zone
 	SecureCookies      bool                // cookies carry Secure (public_url is https)
@@ -26,10 +31,10 @@ type APIConfig struct {
 	Observe            echo.MiddlewareFunc // request metrics; nil = none
 }
 
-// APIDeps is everything the handlers use: the use cases and the media
+// Deps is everything the handlers use: the use cases and the media
 // plane, never the store itself.
-type APIDeps struct {
-	Config         APIConfig
+type Deps struct {
+	Config         Config
 	Log            *slog.Logger
 	Now            func() time.Time
 	Office         *booking.Office
@@ -44,7 +49,7 @@ type APIDeps struct {
 
 // API serves the JSON API, the signaling socket and the browser pages.
 type API struct {
-	cfg            APIConfig
+	cfg            Config
 	log            *slog.Logger
 	now            func() time.Time
 	office         *booking.Office
@@ -60,8 +65,8 @@ type API struct {
 	echo           *echo.Echo
 }
 
-// NewAPI builds the routes on d.
-func NewAPI(d APIDeps) (*API, error) {
+// New builds the routes on d.
+func New(d Deps) (*API, error) {
 	a := &API{cfg: d.Config, log: d.Log, now: d.Now, office: d.Office, ping: d.Ping, observe: d.Config.Observe,
 		smtpConfigured: d.SMTPConfigured, challenge: d.Challenge, media: d.Media, desk: d.Desk, waits: d.Waits, links: d.Links}
 	if a.observe == nil {
@@ -79,4 +84,15 @@ func NewAPI(d APIDeps) (*API, error) {
 func (a *API) Handler() http.Handler { return a.echo }
 
 // Close writes the refused logins still counted to the audit log.
-func (a *API) Close(ctx context.Context) { a.login.denied.close(ctx) }
+func (a *API) Close() {
+	ctx, cancel := context.WithTimeout(context.Background(), deniedWriteTimeout)
+	defer cancel()
+	a.login.denied.close(ctx)
+}
+
+// Routes lists the registered routes (the access matrix test asks each).
+func (a *API) Routes() []*echo.Route { return a.echo.Routes() }
+
+// FlushRefusedLogins writes the refused logins of ended minutes to the
+// audit log now rather than when the timer fires.
+func (a *API) FlushRefusedLogins(ctx context.Context) { a.login.denied.flush(ctx) }

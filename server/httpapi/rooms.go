@@ -1,4 +1,4 @@
-package server
+package httpapi
 
 import (
 	"errors"
@@ -12,7 +12,8 @@ import (
 	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
 
-const wsPath = "/api/v1/rooms/ws"
+// SignalingPath is where the signaling websocket is served.
+const SignalingPath = "/api/v1/rooms/ws"
 
 func (a *API) roomCookieName() string {
 	if a.cfg.SecureCookies {
@@ -29,8 +30,8 @@ type roomAppointmentJSON struct {
 	End        string `json:"end"`
 }
 
-// roomInfo is what a join page needs to show and to connect.
-type roomInfo struct {
+// RoomInfo is what a join page needs to show and to connect.
+type RoomInfo struct {
 	Role          string              `json:"role"`
 	DisplayName   string              `json:"display_name"`
 	ParticipantID string              `json:"participant_id"`
@@ -40,11 +41,11 @@ type roomInfo struct {
 	WSURL         string              `json:"ws_url"`
 }
 
-func (a *API) toRoomInfo(acc booking.RoomAccess) roomInfo {
-	return roomInfo{Role: acc.Role, DisplayName: acc.DisplayName, ParticipantID: acc.ParticipantID,
+func (a *API) toRoomInfo(acc booking.RoomAccess) RoomInfo {
+	return RoomInfo{Role: acc.Role, DisplayName: acc.DisplayName, ParticipantID: acc.ParticipantID,
 		Appointment: roomAppointmentJSON{ID: acc.AppointmentID, CaseNumber: acc.CaseNumber, ServiceID: acc.ServiceID,
 			Start: a.rfc3339(acc.Start), End: a.rfc3339(acc.End)},
-		NotBefore: a.rfc3339(acc.NotBefore), NotAfter: a.rfc3339(acc.NotAfter), WSURL: wsPath}
+		NotBefore: a.rfc3339(acc.NotBefore), NotAfter: a.rfc3339(acc.NotAfter), WSURL: SignalingPath}
 }
 
 // startRoomSession sets the room cookie: the join link's token is spent on
@@ -129,7 +130,7 @@ func (a *API) handleRoomSession(c echo.Context) error {
 type ticketJSON struct {
 	Ticket string   `json:"ticket"`
 	WSURL  string   `json:"ws_url"`
-	Room   roomInfo `json:"room"`
+	Room   RoomInfo `json:"room"`
 }
 
 func (a *API) issueTicket(c echo.Context, acc booking.RoomAccess, key string, admitted bool) error {
@@ -137,7 +138,7 @@ func (a *API) issueTicket(c echo.Context, acc booking.RoomAccess, key string, ad
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, ticketJSON{Ticket: t, WSURL: wsPath, Room: a.toRoomInfo(acc)})
+	return c.JSON(http.StatusOK, ticketJSON{Ticket: t, WSURL: SignalingPath, Room: a.toRoomInfo(acc)})
 }
 
 // handleRoomTicket gives a citizen or guest a one-time websocket credential.
@@ -164,7 +165,8 @@ func (a *API) handleStaffTicket(c echo.Context) error {
 	return a.issueTicket(c, acc, roomgate.StaffSessionKey(st.session.TokenHash), true)
 }
 
-type guestLinkJSON struct {
+// GuestLink is a clerk's one-time invitation for a guest.
+type GuestLink struct {
 	URL       string `json:"url"`
 	ExpiresAt string `json:"expires_at"`
 }
@@ -183,10 +185,11 @@ func (a *API) handleGuestLink(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, guestLinkJSON{URL: a.cfg.PublicURL + "/guest/" + secret, ExpiresAt: a.rfc3339(acc.NotAfter)})
+	return c.JSON(http.StatusCreated, GuestLink{URL: a.cfg.PublicURL + "/guest/" + secret, ExpiresAt: a.rfc3339(acc.NotAfter)})
 }
 
-type waitingJSON struct {
+// WaitingEntry is one person in a waiting room.
+type WaitingEntry struct {
 	ParticipantID string `json:"participant_id"`
 	DisplayName   string `json:"display_name"`
 	Role          string `json:"role"`
@@ -194,8 +197,8 @@ type waitingJSON struct {
 	SecondDevice  bool   `json:"second_device"` // the same person is (or was) in the call from another device
 }
 
-func (a *API) toWaitingJSON(w sfu.WaitingInfo) waitingJSON {
-	return waitingJSON{ParticipantID: w.ParticipantID, DisplayName: w.DisplayName, Role: string(w.Role),
+func (a *API) toWaitingJSON(w sfu.WaitingInfo) WaitingEntry {
+	return WaitingEntry{ParticipantID: w.ParticipantID, DisplayName: w.DisplayName, Role: string(w.Role),
 		Since: a.rfc3339(w.Since), SecondDevice: w.SecondDevice}
 }
 
@@ -208,7 +211,7 @@ func (a *API) handleWaiting(c echo.Context) error {
 	if _, err := a.office.StaffAccess(c.Request().Context(), staff(c).actor(), id); err != nil {
 		return err
 	}
-	out := []waitingJSON{}
+	out := []WaitingEntry{}
 	for _, w := range a.media.Waiting(booking.RoomID(id)) {
 		out = append(out, a.toWaitingJSON(w))
 	}

@@ -1,4 +1,4 @@
-package server
+package httpapi
 
 import (
 	"net/http"
@@ -42,7 +42,7 @@ func (a *API) routes() (*echo.Echo, error) {
 	api.POST("/guest/:token", a.handleGuestJoin, public)
 	api.GET("/rooms/session", a.handleRoomSession)
 	api.POST("/rooms/ticket", a.handleRoomTicket, public)
-	e.GET(wsPath, a.handleRoomSocket)
+	e.GET(SignalingPath, a.handleRoomSocket)
 
 	api.POST("/auth/login", a.handleLogin, a.loginLimiter())
 	api.POST("/auth/logout", a.handleLogout)

@@ -1,4 +1,4 @@
-package server
+package httpapi
 
 import (
 	"crypto/subtle"
@@ -101,7 +101,8 @@ func safeMethod(m string) bool {
 	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
 }
 
-type loginRequest struct {
+// LoginRequest is the body of POST /api/v1/auth/login.
+type LoginRequest struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
 }
@@ -126,7 +127,7 @@ type loginResponse struct {
 // account whose password was just guessed wrong several times waits a
 // growing delay (see accountThrottle) before the next attempt is hashed.
 func (a *API) handleLogin(c echo.Context) error {
-	var req loginRequest
+	var req LoginRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package server
+package httpapi
 
 import (
 	"log/slog"
@@ -105,7 +105,7 @@ func (a *API) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		status := c.Response().Status
 		level := slogLevelFor(status)
 		a.log.Log(c.Request().Context(), level, "http",
-			"method", methodLabel(c.Request().Method), "route", routeLabel(c), "status", status,
+			"method", MethodLabel(c.Request().Method), "route", RouteLabel(c), "status", status,
 			"ms", time.Since(start).Milliseconds())
 		return nil
 	}
