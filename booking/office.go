@@ -46,6 +46,9 @@ type Office struct {
 	cache     *slotCache
 }
 
+// JoinEarly is how long before the start a join link works.
+func (o *Office) JoinEarly() time.Duration { return o.opt.JoinEarly }
+
 // New builds an Office. It fails only when the password hasher fails.
 func New(store Store, opt Options) (*Office, error) {
 	if opt.Location == nil {

@@ -10,30 +10,39 @@ import (
 )
 
 // TestMailJoinEarlyFromConfig: the confirmation states the configured
-// join_early, in the booking's language, not a fixed 15 minutes.
+// join_early, in the booking's language, not a fixed 15 minutes, and its
+// invitation and the calendar download remind then.
 func TestMailJoinEarlyFromConfig(t *testing.T) {
 	for _, tc := range []struct {
 		early         time.Duration
 		lang          string
 		want, notWant string
+		trigger       string
 	}{
-		{30 * time.Minute, "de", "ab 30 Minuten vor Beginn", "15 Minuten"},
-		{30 * time.Minute, "en", "from 30 minutes before the start", "15 minutes"},
-		{time.Hour, "de", "ab einer Stunde vor Beginn", "Minuten vor"},
-		{15 * time.Minute, "en", "from 15 minutes before the start", ""},
+		{30 * time.Minute, "de", "ab 30 Minuten vor Beginn", "15 Minuten", "TRIGGER:-PT30M"},
+		{30 * time.Minute, "en", "from 30 minutes before the start", "15 minutes", "TRIGGER:-PT30M"},
+		{time.Hour, "de", "ab einer Stunde vor Beginn", "Minuten vor", "TRIGGER:-PT60M"},
+		{15 * time.Minute, "en", "from 15 minutes before the start", "", "TRIGGER:-PT15M"},
 	} {
 		t.Run(tc.early.String()+"/"+tc.lang, func(t *testing.T) {
 			srv := startSMTP(t)
 			env, _ := newAsyncEnv(t, "sqlite", srv, func(c *Config) { c.JoinEarly = tc.early })
 			admin := env.login(testAdminEmail)
 			_, svc := env.office(admin, "clerk@amt.example")
-			env.book(svc, "2026-03-30T09:00:00+02:00", "erika@example.org", tc.lang)
+			b := env.book(svc, "2026-03-30T09:00:00+02:00", "erika@example.org", tc.lang)
+			_, download := env.client().do("GET", "/api/v1/bookings/manage/"+lastSegment(b.ManageURL)+"/ics", nil, nil)
+			if !strings.Contains(string(download), tc.trigger) {
+				t.Errorf("calendar download lacks %s:\n%s", tc.trigger, download)
+			}
 			env.deliver()
 			m := srv.waitFor(1, 5*time.Second)[0]
 			for _, part := range []string{m.Text, m.HTML} {
 				if !strings.Contains(part, tc.want) || (tc.notWant != "" && strings.Contains(part, tc.notWant)) {
 					t.Errorf("mail says neither %q nor only that, without %q:\n%s", tc.want, tc.notWant, part)
 				}
+			}
+			if !strings.Contains(m.ICS, tc.trigger) {
+				t.Errorf("invitation lacks %s:\n%s", tc.trigger, m.ICS)
 			}
 		})
 	}

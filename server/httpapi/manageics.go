@@ -28,7 +28,7 @@ func (a *API) handleManageICS(c echo.Context) error {
 		UID: ical.CaseUID(ap.CaseNumber, mailer.Domain(a.cfg.PublicURL)), Sequence: ap.Sequence, Start: ap.Start, End: ap.End,
 		Summary:     title + " (" + ap.CaseNumber + ")",
 		Description: "Den Link zum Beitreten finden Sie in Ihrer Bestätigungs-E-Mail. / The link to join is in your confirmation e-mail.",
-		Alarm:       true,
+		Alarm:       a.office.JoinEarly(), // when the join link opens
 	}, a.now())
 	h := c.Response().Header()
 	h.Set("Content-Disposition", `attachment; filename="termin-`+ap.CaseNumber+`.ics"`)

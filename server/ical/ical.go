@@ -23,8 +23,8 @@ type Event struct {
 	Description string
 	URL         string
 	Cancelled   bool
-	Alarm       bool
-	Organizer   string // mailto address, required for iTIP REQUEST/CANCEL
+	Alarm       time.Duration // a reminder this long before the start; 0: none
+	Organizer   string        // mailto address, required for iTIP REQUEST/CANCEL
 	Attendee    string
 }
 
@@ -70,12 +70,20 @@ func AddEvent(cal *ics.Calendar, loc *time.Location, e Event, now time.Time) {
 		return
 	}
 	ev.SetStatus(ics.ObjectStatusConfirmed)
-	if e.Alarm {
+	if e.Alarm > 0 {
 		al := ev.AddAlarm()
 		al.SetAction(ics.ActionDisplay)
-		al.SetTrigger("-PT15M")
+		al.SetTrigger(alarmTrigger(e.Alarm))
 		al.SetProperty(ics.ComponentPropertyDescription, e.Summary)
 	}
+}
+
+// alarmTrigger is the RFC 5545 duration d before the start: "-PT15M".
+func alarmTrigger(d time.Duration) string {
+	if d%time.Minute == 0 {
+		return fmt.Sprintf("-PT%dM", d/time.Minute)
+	}
+	return fmt.Sprintf("-PT%dS", d/time.Second)
 }
 
 // addVTimezone writes a VTIMEZONE with the real transitions of loc in the

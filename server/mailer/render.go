@@ -130,6 +130,10 @@ func (r *Renderer) Render(d booking.MailData) (booking.Mail, error) {
 }
 
 func (r *Renderer) invitation(method ics.Method, d booking.MailData, summary, joinURL string, seq int) string {
+	var alarm time.Duration // an invitation reminds when the join link opens
+	if method == ics.MethodRequest {
+		alarm = d.JoinEarly
+	}
 	ap := d.Appointment
 	cal := ical.NewCalendar(method, r.loc, ical.AppointmentYears(ap, r.loc)...)
 	title := d.ServiceName
@@ -139,7 +143,7 @@ func (r *Renderer) invitation(method ics.Method, d booking.MailData, summary, jo
 	ical.AddEvent(cal, r.loc, ical.Event{
 		UID: ical.CaseUID(ap.CaseNumber, r.domain), Sequence: seq, Start: ap.Start, End: ap.End,
 		Summary: title + " (" + ap.CaseNumber + ")", Description: joinURL, URL: joinURL,
-		Cancelled: method == ics.MethodCancel, Alarm: method == ics.MethodRequest,
+		Cancelled: method == ics.MethodCancel, Alarm: alarm,
 		Organizer: r.from, Attendee: d.To,
 	}, r.now())
 	return cal.Serialize()
