@@ -75,7 +75,7 @@ func newPageSet(static fs.FS) (*pageSet, error) {
 	}
 	for _, r := range pageRoutes {
 		if ps.pages[r.file] == nil {
-			return nil, fmt.Errorf("server: no page %s", r.file)
+			return nil, fmt.Errorf("httpapi: no page %s", r.file)
 		}
 	}
 	return ps, nil
@@ -85,11 +85,11 @@ func newPageSet(static fs.FS) (*pageSet, error) {
 func (a *API) registerPages(e *echo.Echo) error {
 	static, err := frontend.Static()
 	if err != nil {
-		return fmt.Errorf("server: embedded pages: %w", err)
+		return fmt.Errorf("httpapi: embedded pages: %w", err)
 	}
 	ps, err := newPageSet(static)
 	if err != nil {
-		return fmt.Errorf("server: embedded pages: %w", err)
+		return fmt.Errorf("httpapi: embedded pages: %w", err)
 	}
 	for _, r := range pageRoutes {
 		e.GET(r.path, ps.page(r.file))
