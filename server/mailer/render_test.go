@@ -34,7 +34,7 @@ func TestRenderJoinEarly(t *testing.T) {
 		t.Run(string(tc.kind)+"/"+tc.lang, func(t *testing.T) {
 			m, err := r.Render(booking.MailData{Kind: tc.kind, Language: tc.lang, To: "erika@example.org",
 				Appointment: booking.Appointment{ID: 1, CaseNumber: "2026-0001", Start: start, End: start.Add(30 * time.Minute)},
-				JoinToken: "j", ManageToken: "m", Before: time.Hour, JoinEarly: tc.early})
+				JoinToken:   "j", ManageToken: "m", Before: time.Hour, JoinEarly: tc.early})
 			if err != nil {
 				t.Fatal(err)
 			}
