@@ -29,6 +29,7 @@ type room struct {
 	endTimer  *time.Timer
 	closed    bool
 	callSince time.Time // zero when no call is running
+	clerkIn   bool      // a clerk is in the call, as last told to those waiting
 }
 
 type member struct {
@@ -139,6 +140,8 @@ func (r *room) join(ss *session) error {
 	ss.conn.send(signaling.Joined{ParticipantID: m.id, Role: m.role, Status: status, NotAfter: r.notAfter})
 	if status == signaling.StatusAdmitted {
 		ss.conn.send(signaling.Admitted{ICEServers: r.s.iceServers(turnIdentity(m.id, m.key), r.notAfter)})
+	} else {
+		ss.conn.send(signaling.WaitingStatus{ClerkPresent: r.clerkInLocked()})
 	}
 	r.announceLocked()
 	evs = append(evs, r.callStateLocked(now)...)
@@ -169,6 +172,7 @@ func (r *room) joinSecondLocked(ss *session, seat *member, now time.Time) error 
 		r.seconds[m.id] = m
 	}
 	ss.conn.send(signaling.Joined{ParticipantID: m.id, Role: m.role, Status: signaling.StatusWaiting, NotAfter: r.notAfter})
+	ss.conn.send(signaling.WaitingStatus{ClerkPresent: r.clerkInLocked()})
 	r.announceLocked()
 	r.mu.Unlock()
 	if old != nil {
@@ -557,7 +561,24 @@ func (r *room) announceLocked() {
 			ss.conn.send(wl)
 		}
 	}
+	if in := r.clerkInLocked(); in != r.clerkIn {
+		r.clerkIn = in
+		for _, m := range r.waitingLocked() {
+			m.sess.conn.send(signaling.WaitingStatus{ClerkPresent: in})
+		}
+	}
 	r.reconcileLocked()
+}
+
+// clerkInLocked reports whether a clerk is connected and in the call, so
+// those waiting know someone is there to let them in.
+func (r *room) clerkInLocked() bool {
+	for _, m := range r.members {
+		if m.role == signaling.RoleClerk && m.sess != nil && r.admittedLocked(m) {
+			return true
+		}
+	}
+	return false
 }
 
 // callStateLocked reports call_started/call_ended when the number of

@@ -84,6 +84,10 @@ func (ss *session) handle(m signaling.Message) bool {
 		}
 	case *signaling.Chat:
 		err = ss.room.chat(ss, v.Text)
+	case *signaling.WaitingMessage:
+		if err = ss.requireClerk(); err == nil {
+			err = ss.room.waitingMessage(ss, v.ParticipantID, v.Text)
+		}
 	case *signaling.Mute:
 		err = ss.room.mute(ss, v.Audio, v.Video)
 	case *signaling.ICEServers:

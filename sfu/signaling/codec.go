@@ -53,6 +53,10 @@ func newMessage(t string) Message {
 		return &RoomClosed{}
 	case TypeError:
 		return &Error{}
+	case TypeWaitingStatus:
+		return &WaitingStatus{}
+	case TypeWaitingMessage:
+		return &WaitingMessage{}
 	}
 	return nil
 }
@@ -109,6 +113,10 @@ func check(m Message) error {
 	case *Chat:
 		if v.Text == "" || !utf8.ValidString(v.Text) {
 			return fmt.Errorf("text missing or not UTF-8")
+		}
+	case *WaitingMessage:
+		if v.Text == "" || !utf8.ValidString(v.Text) || len(v.Text) > MaxWaitingMessage {
+			return fmt.Errorf("text missing, not UTF-8 or longer than %d bytes", MaxWaitingMessage)
 		}
 	}
 	return nil

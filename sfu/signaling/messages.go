@@ -28,6 +28,18 @@ const (
 	TypeError        = "error"
 )
 
+// Waiting-room messages: whether a clerk is in the call, and a short note
+// from the clerk to one waiting participant.
+const (
+	TypeWaitingStatus  = "waiting_status"
+	TypeWaitingMessage = "waiting_message"
+)
+
+// MaxWaitingMessage caps a clerk's note to a waiting participant, in
+// bytes: it is a sentence such as "I will be with you in 5 minutes", not
+// a chat.
+const MaxWaitingMessage = 500
+
 // Status values in Joined.
 const (
 	StatusWaiting  = "waiting"
@@ -199,6 +211,21 @@ type RoomClosed struct {
 	Reason string `json:"reason"`
 }
 
+// WaitingStatus tells a waiting participant whether a clerk is in the
+// call. It is sent with the waiting Joined and whenever it changes.
+type WaitingStatus struct {
+	ClerkPresent bool `json:"clerkPresent"`
+}
+
+// WaitingMessage is a clerk's note to a waiting participant. The clerk
+// names the participant; the server drops ParticipantID and sets SentAt
+// when delivering it.
+type WaitingMessage struct {
+	ParticipantID string    `json:"participantId,omitempty"`
+	Text          string    `json:"text"`
+	SentAt        time.Time `json:"sentAt,omitzero"`
+}
+
 // Error reports a problem with a request. The connection stays usable
 // unless the server closes it right after.
 type Error struct {
@@ -226,3 +253,6 @@ func (Leave) MessageType() string        { return TypeLeave }
 func (CloseRoom) MessageType() string    { return TypeCloseRoom }
 func (RoomClosed) MessageType() string   { return TypeRoomClosed }
 func (Error) MessageType() string        { return TypeError }
+
+func (WaitingStatus) MessageType() string  { return TypeWaitingStatus }
+func (WaitingMessage) MessageType() string { return TypeWaitingMessage }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -31,6 +32,10 @@ func TestDecode(t *testing.T) {
 		{"wrong type", `{"type":"admit","participantId":7}`, nil, ErrMalformed},
 		{"empty admit", `{"type":"admit"}`, nil, ErrMalformed},
 		{"empty chat", `{"type":"chat","text":""}`, nil, ErrMalformed},
+		{"waiting message", `{"type":"waiting_message","participantId":"p","text":"Gleich"}`, &WaitingMessage{ParticipantID: "p", Text: "Gleich"}, nil},
+		{"empty waiting message", `{"type":"waiting_message","participantId":"p","text":""}`, nil, ErrMalformed},
+		{"waiting message too long", `{"type":"waiting_message","participantId":"p","text":"` + strings.Repeat("x", MaxWaitingMessage+1) + `"}`, nil, ErrMalformed},
+		{"waiting status", `{"type":"waiting_status","clerkPresent":true}`, &WaitingStatus{ClerkPresent: true}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, _, err := Decode([]byte(tc.in))
@@ -53,6 +58,8 @@ func TestEncodeRoundTrip(t *testing.T) {
 		&Admitted{ICEServers: []ICEServer{{URLs: []string{"turn:x:1?transport=udp"}, Username: "1:p", Credential: "pw"}}},
 		&Chat{Text: "Grüß Gott", From: "p", SentAt: now},
 		&Leave{},
+		&WaitingStatus{ClerkPresent: true},
+		&WaitingMessage{Text: "Ich bin in 5 Minuten bei Ihnen", SentAt: now},
 		&Error{Code: CodeMalformed, Ref: "x"},
 	} {
 		t.Run(m.MessageType(), func(t *testing.T) {
@@ -85,6 +92,7 @@ func FuzzDecode(f *testing.F) {
 		`{"type":"chat","text":"hallo"}`,
 		`{"type":"admit","participantId":"p"}`,
 		`{"type":"mute","audio":true,"video":false}`,
+		`{"type":"waiting_message","participantId":"p","text":"gleich"}`,
 		`{"type":"ice_servers"}`, `{"type":"leave"}`, `[]`, `null`, `{"type":null}`,
 	} {
 		f.Add([]byte(s))
