@@ -38,8 +38,12 @@ type Appointment struct {
 	CitizenName  string
 	CitizenEmail string
 	Topic        string
-	Language     string
-	ConsentAt    time.Time
+	// Language is the conversation language the citizen asked for (an
+	// interpreter need); Locale is the language they booked in, which
+	// their mails, calendar texts and links carry.
+	Language  string
+	Locale    string
+	ConsentAt time.Time
 
 	JoinTokenHash   string
 	JoinExpiresAt   time.Time

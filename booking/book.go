@@ -212,7 +212,8 @@ type BookingRequest struct {
 	Email     string
 	Consent   bool
 	Topic     string
-	Language  string
+	Language  string // conversation language
+	Locale    string // language of the pages it was booked in; see Locales
 }
 
 // BookingResult carries the plain tokens, which exist only in this answer
@@ -248,6 +249,12 @@ func (r *BookingRequest) Validate() error {
 		r.Language = "de"
 	} else if !languageCode.MatchString(r.Language) {
 		v.Add("language", "must be a two-letter language code such as de or en")
+	}
+	r.Locale = strings.ToLower(strings.TrimSpace(r.Locale))
+	if r.Locale == "" {
+		r.Locale = "de"
+	} else if !IsLocale(r.Locale) {
+		v.Add("locale", "must be one of "+strings.Join(Locales(), ", "))
 	}
 	return v.Err()
 }
@@ -294,6 +301,7 @@ func (o *Office) Book(ctx context.Context, r BookingRequest) (BookingResult, err
 		CitizenEmail:    r.Email,
 		Topic:           r.Topic,
 		Language:        r.Language,
+		Locale:          r.Locale,
 		ConsentAt:       now,
 		JoinTokenHash:   joinHash,
 		JoinExpiresAt:   slot.End,
@@ -319,7 +327,7 @@ func (o *Office) Book(ctx context.Context, r BookingRequest) (BookingResult, err
 		Now:         now,
 		Mails: func(a Appointment) ([]OutboxEntry, error) {
 			var err error
-			mails, err = o.composeMail(MailData{Kind: MailConfirmation, Language: a.Language, To: a.CitizenEmail,
+			mails, err = o.composeMail(MailData{Kind: MailConfirmation, Language: a.Locale, To: a.CitizenEmail,
 				Appointment: a, ServiceName: svc.Name, JoinToken: join, ManageToken: manage},
 				fmt.Sprintf("confirmation:%d", a.ID))
 			return mails, err

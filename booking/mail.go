@@ -23,7 +23,7 @@ const (
 // and only here; they reach the database sealed (see Sealer).
 type MailData struct {
 	Kind        MailKind
-	Language    string // the booking's language; renderers fall back to English
+	Language    string // the booking's Locale; renderers fall back to English
 	To          string
 	Appointment Appointment
 	ServiceName string

@@ -77,7 +77,7 @@ func (o *Office) CancelByToken(ctx context.Context, token string) (Appointment, 
 // responsible clerk, so the freed time is not a surprise.
 func (o *Office) cancellationMails(ctx context.Context, a Appointment, byCitizen bool) ([]OutboxEntry, error) {
 	svc := o.serviceName(ctx, a.ServiceID)
-	out, err := o.composeMail(MailData{Kind: MailCancellation, Language: a.Language, To: a.CitizenEmail,
+	out, err := o.composeMail(MailData{Kind: MailCancellation, Language: a.Locale, To: a.CitizenEmail,
 		Appointment: a, ServiceName: svc}, fmt.Sprintf("cancellation:%d", a.ID))
 	if err != nil || !byCitizen {
 		return out, err

@@ -51,7 +51,7 @@ func (o *Office) RebookByToken(ctx context.Context, token string, start time.Tim
 		Event:         Event{CaseID: a.CaseID, Type: EventRebooked, At: now, Detail: "by citizen"},
 		Mails: func(b Appointment) ([]OutboxEntry, error) {
 			var err error
-			mails, err = o.composeMail(MailData{Kind: MailRebooking, Language: b.Language, To: b.CitizenEmail,
+			mails, err = o.composeMail(MailData{Kind: MailRebooking, Language: b.Locale, To: b.CitizenEmail,
 				Appointment: b, ServiceName: svc.Name, JoinToken: join, ManageToken: token},
 				fmt.Sprintf("rebooking:%d:%d", b.ID, b.Sequence))
 			return mails, err

@@ -36,7 +36,7 @@ func (o *Office) SendReminders(ctx context.Context, now time.Time) (queued int, 
 		if _, seen := names[a.ServiceID]; !seen {
 			names[a.ServiceID] = o.serviceName(ctx, a.ServiceID)
 		}
-		mails, err := o.composeMail(MailData{Kind: MailReminder, Language: a.Language, To: a.CitizenEmail,
+		mails, err := o.composeMail(MailData{Kind: MailReminder, Language: a.Locale, To: a.CitizenEmail,
 			Appointment: a, ServiceName: names[a.ServiceID], JoinToken: o.joinToken(a), Before: d},
 			fmt.Sprintf("reminder:%d:%d:%d", a.ID, a.Sequence, int64(d/time.Minute)))
 		if err != nil {

@@ -24,6 +24,8 @@ func TestBookingRequestValidate(t *testing.T) {
 		{"name with control chars", func(r *BookingRequest) { r.Name = "a\x00b" }, "name"},
 		{"multi-line name", func(r *BookingRequest) { r.Name = "a\nb" }, "name"},
 		{"bad language", func(r *BookingRequest) { r.Language = "deutsch" }, "language"},
+		{"page language without pages", func(r *BookingRequest) { r.Locale = "fr" }, "locale"},
+		{"page language not a code", func(r *BookingRequest) { r.Locale = "english" }, "locale"},
 		{"no service", func(r *BookingRequest) { r.ServiceID = 0 }, "service_id"},
 		{"no start", func(r *BookingRequest) { r.Start = time.Time{} }, "start"},
 	}
@@ -36,8 +38,8 @@ func TestBookingRequestValidate(t *testing.T) {
 				if err != nil {
 					t.Fatalf("unexpected error %v", err)
 				}
-				if r.Email != "erika@example.org" || r.Language != "de" {
-					t.Errorf("not normalised: %q %q", r.Email, r.Language)
+				if r.Email != "erika@example.org" || r.Language != "de" || r.Locale != "de" {
+					t.Errorf("not normalised: %q %q %q", r.Email, r.Language, r.Locale)
 				}
 				return
 			}

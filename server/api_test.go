@@ -25,7 +25,12 @@ type slotOut struct {
 	Available int    `json:"available"`
 }
 
-func lastSegment(u string) string { return u[strings.LastIndexByte(u, '/')+1:] }
+// lastSegment is a link's token: its last path segment, without the
+// ?lang= the citizen's links carry.
+func lastSegment(u string) string {
+	u, _, _ = strings.Cut(u, "?")
+	return u[strings.LastIndexByte(u, '/')+1:]
+}
 
 // TestJourney walks an office from setup to a note on a case, as an
 // integrator would, on both databases.

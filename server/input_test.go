@@ -58,6 +58,7 @@ func TestBadBookingInput(t *testing.T) {
 		{"taken slot", valid(map[string]any{"start": "2026-03-30T09:00:00+02:00"}), 409, "slot_taken", ""},
 		{"oversized body", `{"name":"` + strings.Repeat("x", 70000) + `"}`, 413, "body_too_large", ""},
 		{"bad language", valid(map[string]any{"language": "klingon"}), 422, "invalid", "language"},
+		{"page language without pages", valid(map[string]any{"locale": "fr"}), 422, "invalid", "locale"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

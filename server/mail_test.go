@@ -77,11 +77,18 @@ func (e *testEnv) deliver() {
 	}
 }
 
+// book books in lang, for a conversation in lang.
 func (e *testEnv) book(svc int64, start, email, lang string) bookingOut {
+	e.t.Helper()
+	return e.bookIn(svc, start, email, lang, lang)
+}
+
+// bookIn books from pages in locale for a conversation in language.
+func (e *testEnv) bookIn(svc int64, start, email, language, locale string) bookingOut {
 	e.t.Helper()
 	var b bookingOut
 	e.client().mustDo("POST", "/api/v1/bookings", map[string]any{"service_id": svc, "start": start,
-		"name": "Erika <b>Mustermann</b>", "email": email, "consent": true, "topic": "Wohngeld", "language": lang},
+		"name": "Erika <b>Mustermann</b>", "email": email, "consent": true, "topic": "Wohngeld", "language": language, "locale": locale},
 		http.StatusCreated, &b)
 	return b
 }
@@ -144,7 +151,12 @@ func TestMailJourney(t *testing.T) {
 				t.Errorf("clerk note: %q", note.Text)
 			}
 
-			en := env.book(svc, "2026-03-30T11:00:00+02:00", "jean@example.org", "fr")
+			// A conversation in French booked from the English pages: the mail
+			// follows the pages.
+			en := env.bookIn(svc, "2026-03-30T11:00:00+02:00", "jean@example.org", "fr", "en")
+			if !strings.HasSuffix(en.JoinURL, "?lang=en") || !strings.HasSuffix(en.ManageURL, "?lang=en") {
+				t.Errorf("links do not carry the booking's language: %s %s", en.JoinURL, en.ManageURL)
+			}
 			env.deliver()
 			enMail := srv.waitFor(5, 5*time.Second)[4]
 			checkMail(t, enMail, mailWant{to: "jean@example.org", subject: "Appointment confirmed – case " + en.CaseNumber,

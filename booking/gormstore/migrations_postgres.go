@@ -188,6 +188,8 @@ func postgresMigrations() []migration {
 		},
 		// 6: room sessions (migrations_rooms.go).
 		roomSessionsMigration(),
+		// 7: the language the citizen booked in (migrations_locale.go).
+		localeMigration(`"appointments"`),
 	}
 }
 

@@ -117,6 +117,8 @@ func sqliteMigrations() []migration {
 		},
 		// 6: room sessions (migrations_rooms.go).
 		roomSessionsMigration(),
+		// 7: the language the citizen booked in (migrations_locale.go).
+		localeMigration("`appointments`"),
 	}
 }
 

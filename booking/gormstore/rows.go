@@ -104,6 +104,8 @@ type appointmentRow struct {
 	// Added in migration 5: booking.EmailLimitKey of CitizenEmail, which
 	// the limit of open bookings per address counts.
 	CitizenEmailKey string `gorm:"size:254;not null;default:''"`
+	// Added in migration 7: the language the citizen booked in.
+	Locale string `gorm:"size:8;not null;default:'de'"`
 	// CaseNumber is read from a join with cases, never written.
 	CaseNumber *string `gorm:"->;-:migration"`
 }

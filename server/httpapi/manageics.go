@@ -12,13 +12,14 @@ import (
 // handleManageICS offers the booking as a calendar file for the citizen's
 // own calendar (confirmation and manage pages). It carries the same UID as
 // the mailed invitation, so importing both keeps one entry. The join link
-// is not in it: only its hash is stored.
+// is not in it: only its hash is stored. Its texts are in the booking's
+// language.
 func (a *API) handleManageICS(c echo.Context) error {
 	ap, err := a.office.ByManageToken(c.Request().Context(), c.Param("token"))
 	if err != nil {
 		return manageError(err)
 	}
-	title := "Videosprechstunde"
+	title, noLink := mailer.CalendarTexts(ap.Locale)
 	if s, err := a.office.Service(c.Request().Context(), ap.ServiceID); err == nil && s.Name != "" {
 		title = s.Name
 	}
@@ -27,7 +28,7 @@ func (a *API) handleManageICS(c echo.Context) error {
 	ical.AddEvent(cal, loc, ical.Event{
 		UID: ical.CaseUID(ap.CaseNumber, mailer.Domain(a.cfg.PublicURL)), Sequence: ap.Sequence, Start: ap.Start, End: ap.End,
 		Summary:     title + " (" + ap.CaseNumber + ")",
-		Description: "Den Link zum Beitreten finden Sie in Ihrer Bestätigungs-E-Mail. / The link to join is in your confirmation e-mail.",
+		Description: noLink,
 		Alarm:       a.office.JoinEarly(), // when the join link opens
 	}, a.now())
 	h := c.Response().Header()

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sprechstunde/sprechstunde/booking"
+	"github.com/sprechstunde/sprechstunde/server/mailer"
 )
 
 type publicServiceJSON struct {
@@ -62,7 +63,8 @@ type bookingRequestJSON struct {
 	Email     string `json:"email"`
 	Consent   bool   `json:"consent"`
 	Topic     string `json:"topic"`
-	Language  string `json:"language"`
+	Language  string `json:"language"` // conversation language
+	Locale    string `json:"locale"`   // language of the pages and mails
 	Altcha    string `json:"altcha"` // proof-of-work solution, see bookingchallenge.go
 }
 
@@ -98,14 +100,14 @@ func (a *API) handleBook(c echo.Context) error {
 	}
 	res, err := a.office.Book(c.Request().Context(), booking.BookingRequest{
 		ServiceID: int64(req.ServiceID), Start: start, Name: req.Name, Email: req.Email,
-		Consent: req.Consent, Topic: req.Topic, Language: req.Language,
+		Consent: req.Consent, Topic: req.Topic, Language: req.Language, Locale: req.Locale,
 	})
 	if err != nil {
 		return err
 	}
 	out := a.toBookingJSON(res.Appointment)
-	out.JoinURL = a.cfg.PublicURL + "/join/" + res.JoinToken
-	out.ManageURL = a.cfg.PublicURL + "/manage/" + res.ManageToken
+	out.JoinURL = mailer.JoinURL(a.cfg.PublicURL, res.JoinToken, res.Appointment.Locale)
+	out.ManageURL = mailer.ManageURL(a.cfg.PublicURL, res.ManageToken, res.Appointment.Locale)
 	a.log.Info("appointment booked", "appointment", res.Appointment.ID, "case", res.Appointment.CaseNumber)
 	return c.JSON(http.StatusCreated, out)
 }

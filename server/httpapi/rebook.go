@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/sprechstunde/sprechstunde/server/mailer"
 )
 
 type rebookRequestJSON struct {
@@ -28,9 +30,9 @@ func (a *API) handleManageRebook(c echo.Context) error {
 	}
 	out := a.toBookingJSON(res.Appointment)
 	if res.JoinToken != "" {
-		out.JoinURL = a.cfg.PublicURL + "/join/" + res.JoinToken
+		out.JoinURL = mailer.JoinURL(a.cfg.PublicURL, res.JoinToken, res.Appointment.Locale)
 	}
-	out.ManageURL = a.cfg.PublicURL + "/manage/" + res.ManageToken
+	out.ManageURL = mailer.ManageURL(a.cfg.PublicURL, res.ManageToken, res.Appointment.Locale)
 	a.log.Info("appointment rebooked", "appointment", res.Appointment.ID, "sequence", res.Appointment.Sequence)
 	return c.JSON(http.StatusOK, out)
 }

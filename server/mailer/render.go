@@ -99,17 +99,17 @@ func (r *Renderer) Render(d booking.MailData) (booking.Mail, error) {
 	if d.Kind == booking.MailReminder {
 		v.Heading = fmt.Sprintf(t.reminder, t.hoursFmt(d.Before))
 	}
-	v.Lines = []mailLine{{t.when, t.span(lang, start, end)}}
+	v.Lines = []mailLine{{t.when, t.span(start, end)}}
 	if d.ServiceName != "" {
 		v.Lines = append(v.Lines, mailLine{t.service, ical.SafeLine(d.ServiceName)})
 	}
 	v.Lines = append(v.Lines, mailLine{t.caseNo, ap.CaseNumber})
 	cancelled := d.Kind == booking.MailCancellation || d.Kind == booking.MailClerkCancelled
 	if d.JoinToken != "" && !cancelled {
-		v.JoinLabel, v.JoinURL = fmt.Sprintf(t.join, t.duration(d.JoinEarly)), r.publicURL+"/join/"+d.JoinToken
+		v.JoinLabel, v.JoinURL = fmt.Sprintf(t.join, t.duration(d.JoinEarly)), JoinURL(r.publicURL, d.JoinToken, lang)
 	}
 	if d.ManageToken != "" && !cancelled {
-		v.ManageLabel, v.ManageURL = t.manage, r.publicURL+"/manage/"+d.ManageToken
+		v.ManageLabel, v.ManageURL = t.manage, ManageURL(r.publicURL, d.ManageToken, lang)
 	}
 	var text, html strings.Builder
 	if err := r.text.Execute(&text, v); err != nil {
@@ -121,18 +121,24 @@ func (r *Renderer) Render(d booking.MailData) (booking.Mail, error) {
 	m := booking.Mail{To: d.To, Subject: v.Subject, Text: text.String(), HTML: html.String()}
 	switch d.Kind {
 	case booking.MailConfirmation, booking.MailRebooking:
-		m.Method, m.Calendar = string(ics.MethodRequest), r.invitation(ics.MethodRequest, d, v.Subject, v.JoinURL, ap.Sequence)
+		m.Method, m.Calendar = string(ics.MethodRequest), r.invitation(ics.MethodRequest, d, v.Subject, v.JoinLabel, v.JoinURL, ap.Sequence)
 	case booking.MailCancellation:
 		// A cancellation must carry a sequence above the last request.
-		m.Method, m.Calendar = string(ics.MethodCancel), r.invitation(ics.MethodCancel, d, v.Subject, "", ap.Sequence+1)
+		m.Method, m.Calendar = string(ics.MethodCancel), r.invitation(ics.MethodCancel, d, v.Subject, "", "", ap.Sequence+1)
 	}
 	return m, nil
 }
 
-func (r *Renderer) invitation(method ics.Method, d booking.MailData, summary, joinURL string, seq int) string {
+// invitation describes the event with the join line of the mail, so the
+// calendar entry speaks the booking's language too.
+func (r *Renderer) invitation(method ics.Method, d booking.MailData, summary, joinLabel, joinURL string, seq int) string {
 	var alarm time.Duration // an invitation reminds when the join link opens
 	if method == ics.MethodRequest {
 		alarm = d.JoinEarly
+	}
+	description := joinURL
+	if joinURL != "" {
+		description = joinLabel + ":\n" + joinURL
 	}
 	ap := d.Appointment
 	cal := ical.NewCalendar(method, r.loc, ical.AppointmentYears(ap, r.loc)...)
@@ -142,7 +148,7 @@ func (r *Renderer) invitation(method ics.Method, d booking.MailData, summary, jo
 	}
 	ical.AddEvent(cal, r.loc, ical.Event{
 		UID: ical.CaseUID(ap.CaseNumber, r.domain), Sequence: seq, Start: ap.Start, End: ap.End,
-		Summary: title + " (" + ap.CaseNumber + ")", Description: joinURL, URL: joinURL,
+		Summary: title + " (" + ap.CaseNumber + ")", Description: description, URL: joinURL,
 		Cancelled: method == ics.MethodCancel, Alarm: alarm,
 		Organizer: r.from, Attendee: d.To,
 	}, r.now())

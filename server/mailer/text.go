@@ -19,10 +19,14 @@ type mailTexts struct {
 	footer   string
 	reminder string // %s: "in 24 hours"
 	weekdays [7]string
-	months   [12]string
-	clock    string                     // suffix after the time span
-	hoursFmt func(time.Duration) string // "in 24 Stunden"
-	duration func(time.Duration) string // "24 Stunden"
+	months   [12]string // in the form a date needs (genitive in Slavic languages)
+	dayFmt   string     // weekday, day, month, year: "%[1]s, %[2]d %[3]s %[4]d"
+	clock    string     // suffix after the time span
+	// calTitle names the calendar entry when the service has no name;
+	// calNoLink describes a downloaded entry, which cannot hold the join link.
+	calTitle, calNoLink string
+	hoursFmt            func(time.Duration) string // "in 24 Stunden"
+	duration            func(time.Duration) string // "24 Stunden"
 }
 
 func germanTexts() mailTexts {
@@ -47,7 +51,9 @@ func germanTexts() mailTexts {
 		reminder: "Ihr Termin beginnt %s.",
 		weekdays: [7]string{"Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"},
 		months:   [12]string{"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"},
+		dayFmt:   "%[1]s, %[2]d. %[3]s %[4]d",
 		clock:    " Uhr",
+		calTitle: "Video-Sprechstunde", calNoLink: "Den Link zum Beitreten finden Sie in Ihrer Bestätigungs-E-Mail.",
 		hoursFmt: func(d time.Duration) string { return "in " + germanDuration(d) },
 		duration: germanDuration,
 	}
@@ -75,26 +81,44 @@ func englishTexts() mailTexts {
 		reminder: "Your appointment starts %s.",
 		weekdays: [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
 		months:   [12]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
+		dayFmt:   "%[1]s, %[2]d %[3]s %[4]d",
+		calTitle: "Video consultation", calNoLink: "The link to join is in your confirmation e-mail.",
 		hoursFmt: func(d time.Duration) string { return "in " + englishDuration(d) },
 		duration: englishDuration,
 	}
 }
 
-// textsFor picks German for "de" and English for everything else.
+// textsFor picks the texts of lang and the language they are in: one of
+// booking.Locales, English for anything else.
 func textsFor(lang string) (mailTexts, string) {
-	if lang == "de" {
-		return germanTexts(), "de"
+	switch lang {
+	case "de":
+		return germanTexts(), lang
+	case "tr":
+		return turkishTexts(), lang
+	case "ar":
+		return arabicTexts(), lang
+	case "uk":
+		return ukrainianTexts(), lang
+	case "ru":
+		return russianTexts(), lang
+	case "pl":
+		return polishTexts(), lang
 	}
 	return englishTexts(), "en"
 }
 
 // span formats an appointment as "Monday, 30 March 2026, 09:00–09:30 (Europe/Berlin)".
-func (t mailTexts) span(lang string, start, end time.Time) string {
-	day := fmt.Sprintf("%s, %d %s %d", t.weekdays[start.Weekday()], start.Day(), t.months[start.Month()-1], start.Year())
-	if lang == "de" {
-		day = fmt.Sprintf("%s, %d. %s %d", t.weekdays[start.Weekday()], start.Day(), t.months[start.Month()-1], start.Year())
-	}
+func (t mailTexts) span(start, end time.Time) string {
+	day := fmt.Sprintf(t.dayFmt, t.weekdays[start.Weekday()], start.Day(), t.months[start.Month()-1], start.Year())
 	return fmt.Sprintf("%s, %s–%s%s (%s)", day, start.Format("15:04"), end.Format("15:04"), t.clock, start.Location())
+}
+
+// CalendarTexts are the title of a calendar entry without a service name
+// and the description of a downloaded entry, in lang (see textsFor).
+func CalendarTexts(lang string) (title, noLink string) {
+	t, _ := textsFor(lang)
+	return t.calTitle, t.calNoLink
 }
 
 // germanDuration says "24 Stunden" rather than "einem Tag": up to two days
