@@ -91,7 +91,7 @@ func NewApp(ctx context.Context, cfg Config, log *slog.Logger, opts ...Option) (
 	a.api, err = httpapi.New(httpapi.Deps{
 		Config: httpapi.Config{PublicURL: cfg.PublicURL, Location: cfg.Location(), SecureCookies: cfg.SecureCookies(),
 			MaxBodyBytes: cfg.MaxBodyBytes, RateLimitPerMinute: cfg.RateLimitPerMinute,
-			TrustedProxies: cfg.TrustedProxyNets(), Observe: a.metrics.observe},
+			TrustedProxies: cfg.TrustedProxyNets(), Observe: a.metrics.observe, Office: cfg.Office.info()},
 		Log: log, Now: a.now, Office: a.office, Ping: store.Ping, SMTPConfigured: a.async.sender != nil,
 		Challenge: a.challenge, Media: a.media, Desk: a.desk, Waits: a.observer.Waits(), Links: a.links,
 	})

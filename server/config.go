@@ -75,6 +75,9 @@ type Config struct {
 	// BookingChallenge is the proof of work a public booking carries.
 	BookingChallenge BookingChallengeConfig `yaml:"booking_challenge"`
 
+	// Office names who runs the installation on pages and in mails.
+	Office OfficeConfig `yaml:"office"`
+
 	loc *time.Location // resolved Timezone, set by Load
 }
 
@@ -434,6 +437,7 @@ func (c *Config) normalizeAndValidate() error {
 	c.validateSFU(bad, httpPort)
 	c.validateAsync(bad)
 	c.validateBookingChallenge(bad)
+	c.Office.validateOffice(bad)
 	return errors.Join(errs...)
 }
 

@@ -111,6 +111,7 @@ var rbacRules = []rbacRule{
 	{route: "GET /healthz", want: everyone},
 
 	// Public booking: the manage and join tokens are the credentials.
+	{route: "GET /api/v1/office", want: everyone},
 	{route: "GET /api/v1/services", want: everyone},
 	{route: "GET /api/v1/services/:id/slots", want: everyone, path: func(f *rbacFixture) string {
 		return "/api/v1/services/" + itoa(f.serviceID) + "/slots"

@@ -29,6 +29,7 @@ type Config struct {
 	RateLimitPerMinute int                 // per IP on public routes; 0 = off
 	TrustedProxies     []*net.IPNet        // whose X-Forwarded-For is believed
 	Observe            echo.MiddlewareFunc // request metrics; nil = none
+	Office             OfficeInfo          // who runs the installation, for the pages
 }
 
 // Deps is everything the handlers use: the use cases and the media
@@ -63,6 +64,7 @@ type API struct {
 	waits          *roomgate.WaitHub
 	links          *roomgate.StaffLinks
 	echo           *echo.Echo
+	notFoundPage   []byte // HTML answer for browsers asking for an unknown page
 }
 
 // New builds the routes on d.

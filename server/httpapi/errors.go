@@ -123,5 +123,9 @@ func (a *API) handleError(err error, c echo.Context) {
 		_ = c.NoContent(ae.Status)
 		return
 	}
+	if ae.Status == http.StatusNotFound && a.wantsPage(c) {
+		_ = c.Blob(http.StatusNotFound, "text/html; charset=utf-8", a.notFoundPage)
+		return
+	}
 	_ = c.JSON(ae.Status, body)
 }

@@ -23,12 +23,14 @@ func (a *API) routes() (*echo.Echo, error) {
 		}
 		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
 	}
+	e.Pre(pageSlash())
 	e.Use(a.observe, a.accessLog, a.securityHeaders)
 
 	e.GET("/healthz", a.handleHealth)
 
 	api := e.Group("/api/v1", noStore, a.limitBody, a.sameOrigin)
 	public := a.perIPLimiter(a.cfg.RateLimitPerMinute)
+	api.GET("/office", a.handleOffice)
 	api.GET("/services", a.handlePublicServices)
 	api.GET("/services/:id/slots", a.handleSlots)
 	api.GET("/bookings/challenge", a.handleBookingChallenge, public)

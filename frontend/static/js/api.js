@@ -23,6 +23,7 @@ export class ApiError extends Error {
 /** @typedef {{id:number,case_number:string,service_id:number,start:string,end:string}} RoomAppointment */
 /** @typedef {{role:string,display_name:string,participant_id:string,appointment:RoomAppointment,not_before:string,not_after:string,ws_url:string}} RoomInfo */
 /** @typedef {{ticket:string,ws_url:string,room:RoomInfo}} Ticket */
+/** @typedef {{name:string,address:string,controller:string,privacy_contact:string,accessibility_contact:string}} Office */
 /** @typedef {{user:{id:number,email:string,name:string,role:string},csrf_token:string}} Me */
 
 export class Api {
@@ -63,6 +64,8 @@ export class Api {
   }
 
   // Citizens
+  /** @returns {Promise<Office>} who runs the office, for Impressum and privacy notice */
+  office() { return this.request("GET", "/office"); }
   /** @returns {Promise<Service[]>} */
   services() { return this.request("GET", "/services"); }
   /** @param {number} id @param {string} from YYYY-MM-DD @param {string} to @returns {Promise<Slot[]>} */
