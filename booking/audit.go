@@ -32,6 +32,7 @@ const (
 	ActionRetention       = "retention_deleted"
 	ActionCalendarFeed    = "calendar_feed_rotated"
 	ActionCalendarFeedOff = "calendar_feed_revoked"
+	ActionMailRetried     = "mail_retried"
 )
 
 // ActionLoginRateLimited counts the refused (429) login attempts of one

@@ -114,6 +114,22 @@ func (o *Office) MailStatus(ctx context.Context, a Actor) (OutboxStats, error) {
 	return o.store.MailStats(ctx, 100)
 }
 
+// RetryMail makes a failed mail due again now (admin only): after an SMTP
+// outage or a fixed address the admin need not wait for a new booking.
+func (o *Office) RetryMail(ctx context.Context, a Actor, id int64) error {
+	if err := requireAdmin(a); err != nil {
+		return err
+	}
+	err := o.audited(ctx, a, ActionMailRetried, func(tx Store) (string, string, error) {
+		return idObject("mail", id), "", tx.RetryMail(ctx, id, o.now())
+	})
+	if err != nil {
+		return err
+	}
+	o.mailQueued(1)
+	return nil
+}
+
 // addressLike matches e-mail addresses that mail servers echo in errors.
 var addressLike = regexp.MustCompile(`[^\s<>"']+@[^\s<>"']+`)
 

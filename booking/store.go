@@ -169,10 +169,15 @@ type OutboxStore interface {
 	ClaimMail(ctx context.Context, owner string, now, leaseUntil time.Time, limit int) ([]OutboxMessage, error)
 	// MailSent marks a mail delivered and blanks its sealed body.
 	MailSent(ctx context.Context, id int64, at time.Time) error
-	// MailFailed counts a failed attempt and schedules the next (or gives up).
+	// MailFailed counts a failed attempt and schedules the next, or gives
+	// up; a failed mail keeps its sealed body until the mail log's
+	// retention, so an admin can retry it.
 	MailFailed(ctx context.Context, id int64, status OutboxStatus, next time.Time, lastErr string) error
 	// MailStats counts mails per status and lists up to limit undelivered ones.
 	MailStats(ctx context.Context, limit int) (OutboxStats, error)
+	// RetryMail makes a failed mail due again at now: ErrNotFound for an
+	// unknown id, ErrConflict unless it failed and still has its body.
+	RetryMail(ctx context.Context, id int64, now time.Time) error
 }
 
 // AuditStore keeps the hash-chained audit log.

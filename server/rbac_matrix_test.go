@@ -211,6 +211,9 @@ var rbacRules = []rbacRule{
 		return "/api/v1/admin/closures/" + itoa(f.spareClosure)
 	}},
 	{route: "GET /api/v1/admin/mail", want: adminOnly},
+	// The fixture's mails are pending, not failed: the admin passes the check and hears 409.
+	{route: "POST /api/v1/admin/mail/:id/retry", want: who(rbac401, rbac401, rbac403, rbac403, rbacPass),
+		path: func(*rbacFixture) string { return "/api/v1/admin/mail/1/retry" }},
 	{route: "GET /api/v1/admin/audit", want: adminOnly},
 	{route: "GET /api/v1/admin/archive", want: adminOnly},
 	// Whether the archive may take a case over yet is not an access question.

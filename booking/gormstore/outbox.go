@@ -2,6 +2,7 @@ package gormstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -109,10 +110,27 @@ func (s *Store) MailFailed(ctx context.Context, id int64, status booking.OutboxS
 			"status": string(status), "attempts": gorm.Expr("attempts + 1"), "next_attempt_at": next.Unix(),
 			"last_error": lastErr, "lease_owner": "", "lease_until": 0, "updated_at": time.Now().Unix(),
 		}
-		if status == booking.OutboxFailed {
-			upd["payload"] = "" // given up: the body has no purpose any more
-		}
 		return tx.Model(&outboxRow{}).Where("id = ?", id).Updates(upd).Error
+	})
+}
+
+// RetryMail implements booking.OutboxStore.
+func (s *Store) RetryMail(ctx context.Context, id int64, now time.Time) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
+		var row outboxRow
+		if err := tx.Select("id", "status", "payload").Where("id = ?", id).Take(&row).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return fmt.Errorf("gormstore: retry mail %d: %w", id, booking.ErrNotFound)
+			}
+			return fmt.Errorf("gormstore: retry mail %d: %w", id, err)
+		}
+		if row.Status != string(booking.OutboxFailed) || row.Payload == "" {
+			return fmt.Errorf("gormstore: retry mail %d (%s): %w", id, row.Status, booking.ErrConflict)
+		}
+		return tx.Model(&outboxRow{}).Where("id = ? AND status = ?", id, string(booking.OutboxFailed)).Updates(map[string]any{
+			"status": string(booking.OutboxPending), "next_attempt_at": now.Unix(), "updated_at": now.Unix(),
+			"lease_owner": "", "lease_until": 0,
+		}).Error
 	})
 }
 

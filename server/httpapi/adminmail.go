@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -48,4 +49,21 @@ func (a *API) handleMailStatus(c echo.Context) error {
 			CreatedAt: a.rfc3339(m.CreatedAt)})
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// handleRetryMail makes a failed mail due again; the delivery loop sends it
+// at once. Only a failed mail that still has its body can be retried.
+func (a *API) handleRetryMail(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	err = a.office.RetryMail(c.Request().Context(), staff(c).actor(), id)
+	if errors.Is(err, booking.ErrConflict) {
+		return fieldConflict("id", "mail_not_retryable", "Only a failed mail whose text is still stored can be sent again.")
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"id": id, "status": string(booking.OutboxPending)})
 }

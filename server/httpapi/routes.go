@@ -77,6 +77,7 @@ func (a *API) routes() (*echo.Echo, error) {
 	admin.POST("/closures", a.handleAddClosure)
 	admin.DELETE("/closures/:id", a.handleDeleteClosure)
 	admin.GET("/mail", a.handleMailStatus)
+	admin.POST("/mail/:id/retry", a.handleRetryMail)
 	admin.GET("/audit", a.handleAudit)
 	admin.GET("/archive", a.handleArchiveOffers)
 	admin.POST("/cases/:number/archive", a.handleMarkArchived)
