@@ -191,7 +191,7 @@ func TestImports(t *testing.T) {
 // mustPages renders the pages as the server does.
 func mustPages(t *testing.T) map[string][]byte {
 	t.Helper()
-	pages, err := Pages(mustStatic(t), testAssets)
+	pages, err := Pages(mustStatic(t), testAssets, "Europe/Berlin")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,13 +15,15 @@ const layoutFile = "layout.html"
 // pageData is what the layout needs beyond a page's own definitions.
 type pageData struct {
 	Assets string // versioned asset base path, e.g. "/assets/0123456789abcdef"
+	Zone   string // the office's IANA time zone, in which pages show every time
 }
 
 // Pages renders every page in static's pages/ into the layout once, with
-// assets as the asset base path, and returns file name -> HTML. A page
+// assets as the asset base path and zone as the office's IANA time zone
+// (e.g. "Europe/Berlin"), and returns file name -> HTML. A page
 // defines "title", "script" and "main"; a page lacking one fails here, at
 // startup, not in the browser.
-func Pages(static fs.FS, assets string) (map[string][]byte, error) {
+func Pages(static fs.FS, assets, zone string) (map[string][]byte, error) {
 	layout, err := template.ParseFS(static, "pages/"+layoutFile)
 	if err != nil {
 		return nil, fmt.Errorf("frontend: layout: %w", err)
@@ -36,7 +38,7 @@ func Pages(static fs.FS, assets string) (map[string][]byte, error) {
 		if name == layoutFile {
 			continue
 		}
-		b, err := renderPage(static, layout, f, assets)
+		b, err := renderPage(static, layout, f, pageData{Assets: assets, Zone: zone})
 		if err != nil {
 			return nil, fmt.Errorf("frontend: page %s: %w", name, err)
 		}
@@ -46,7 +48,7 @@ func Pages(static fs.FS, assets string) (map[string][]byte, error) {
 }
 
 // renderPage parses one page file into a copy of the layout and executes it.
-func renderPage(static fs.FS, layout *template.Template, file, assets string) ([]byte, error) {
+func renderPage(static fs.FS, layout *template.Template, file string, data pageData) ([]byte, error) {
 	t, err := layout.Clone()
 	if err != nil {
 		return nil, err
@@ -55,7 +57,7 @@ func renderPage(static fs.FS, layout *template.Template, file, assets string) ([
 		return nil, err
 	}
 	var b bytes.Buffer
-	if err := t.ExecuteTemplate(&b, layoutFile, pageData{Assets: assets}); err != nil {
+	if err := t.ExecuteTemplate(&b, layoutFile, data); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil

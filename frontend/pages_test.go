@@ -24,8 +24,10 @@ func TestPagesShareLayout(t *testing.T) {
 		{"book.html", "book.title", "book.js"},
 		{"console.html", "console.title", "console.js"},
 		{"datenschutz.html", "datenschutz.title", "content.js"},
+		{"impressum.html", "impressum.title", "content.js"},
 		{"join.html", "join.title", "join.js"},
 		{"manage.html", "manage.title", "manage.js"},
+		{"notfound.html", "notfound.title", "content.js"},
 		{"staff.html", "staff.title", "staff.js"},
 	}
 	pages := mustPages(t)
@@ -39,7 +41,7 @@ func TestPagesShareLayout(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.page, func(t *testing.T) {
 			b := pages[tt.page]
-			if !bytes.HasPrefix(b, []byte("<!doctype html>\n<html lang=\"de\">\n<head>\n")) {
+			if !bytes.HasPrefix(b, []byte("<!doctype html>\n<html lang=\"de\" data-zone=\"Europe/Berlin\">\n<head>\n")) {
 				t.Errorf("starts with %.60q", b)
 			}
 			counts, head := scanPage(t, b)
@@ -141,7 +143,7 @@ func TestPagesRefuseIncompletePage(t *testing.T) {
 				"pages/" + layoutFile: {Data: layout},
 				"pages/x.html":        {Data: []byte(tt.page)},
 			}
-			if _, err := Pages(static, testAssets); err == nil || !strings.Contains(err.Error(), "x.html") {
+			if _, err := Pages(static, testAssets, "Europe/Berlin"); err == nil || !strings.Contains(err.Error(), "x.html") {
 				t.Errorf("err = %v, want one naming x.html", err)
 			}
 		})

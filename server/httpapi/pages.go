@@ -32,7 +32,11 @@ var pageRoutes = []struct{ path, file string }{
 	{"/admin", "admin.html"},
 	{"/barrierefreiheit", "barrierefreiheit.html"},
 	{"/datenschutz", "datenschutz.html"},
+	{"/impressum", "impressum.html"},
 }
+
+// notFoundFile is the page browsers get for an unknown address.
+const notFoundFile = "notfound.html"
 
 // PagePaths lists the paths the browser pages are served at.
 func PagePaths() []string {
@@ -52,7 +56,7 @@ type pageSet struct {
 
 // newPageSet hashes all embedded files into one version: ES modules import
 // each other by relative path, so they share one versioned directory.
-func newPageSet(static fs.FS) (*pageSet, error) {
+func newPageSet(static fs.FS, zone string) (*pageSet, error) {
 	h := sha256.New()
 	err := fs.WalkDir(static, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -70,10 +74,10 @@ func newPageSet(static fs.FS) (*pageSet, error) {
 		return nil, err
 	}
 	ps := &pageSet{static: static, prefix: "/assets/" + hex.EncodeToString(h.Sum(nil))[:16]}
-	if ps.pages, err = frontend.Pages(static, ps.prefix); err != nil {
+	if ps.pages, err = frontend.Pages(static, ps.prefix, zone); err != nil {
 		return nil, err
 	}
-	for _, r := range pageRoutes {
+	for _, r := range append(pageRoutes, struct{ path, file string }{"", notFoundFile}) {
 		if ps.pages[r.file] == nil {
 			return nil, fmt.Errorf("httpapi: no page %s", r.file)
 		}
@@ -87,13 +91,14 @@ func (a *API) registerPages(e *echo.Echo) error {
 	if err != nil {
 		return fmt.Errorf("httpapi: embedded pages: %w", err)
 	}
-	ps, err := newPageSet(static)
+	ps, err := newPageSet(static, a.zoneName())
 	if err != nil {
 		return fmt.Errorf("httpapi: embedded pages: %w", err)
 	}
 	for _, r := range pageRoutes {
 		e.GET(r.path, ps.page(r.file))
 	}
+	a.notFoundPage = ps.pages[notFoundFile]
 	e.GET("/assets/:version/*", ps.asset, middleware.Gzip())
 	return nil
 }

@@ -1,19 +1,43 @@
-// Date helpers. DOM-free. The API sends times in the office's zone with
-// its offset; the wall-clock digits are what citizens and clerks expect to
-// see, so they are formatted as-is (through a UTC Date) whatever zone the
-// browser is in.
+// Date helpers. Every time a person sees is in the office's zone, whatever
+// zone the browser (or the sender: the SFU speaks UTC) is in. The zone comes
+// from the page (<html data-zone>, set by the server from its config); this
+// is the module's only look at the document.
+
+/** @returns {string} the office's IANA zone, "" if the page names none */
+function officeZone() {
+  return (globalThis.document && document.documentElement.dataset.zone) || "";
+}
+
+const partsFmt = new Map();
 
 /**
- * @param {string} iso RFC 3339 time, e.g. 2026-03-27T10:30:00+01:00
- * @returns {Date} a Date whose UTC fields are the wall-clock time
+ * @param {string} iso RFC 3339 time (2026-03-27T10:30:00+01:00, …Z) or a date
+ * @returns {Date} a Date whose UTC fields are the office's wall-clock time
  */
 export function wall(iso) {
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?/.exec(iso || "");
   if (!m) return new Date(NaN);
+  const zone = officeZone();
+  if (m[4] !== undefined && zone) {
+    const at = new Date(iso);
+    if (!Number.isNaN(at.getTime())) return inZone(at, zone);
+  }
   return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +(m[4] || 0), +(m[5] || 0)));
 }
 
-const locales = { de: "de-DE", en: "en-GB" };
+/** @param {Date} at @param {string} zone @returns {Date} */
+function inZone(at, zone) {
+  let f = partsFmt.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" });
+    partsFmt.set(zone, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]));
+  return new Date(Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour % 24, +p.minute));
+}
+
+// Arabic with Western digits, as in the mails and on German documents.
+const locales = { de: "de-DE", en: "en-GB", ar: "ar-u-nu-latn" };
 
 /** @param {string} iso @param {string} lang @returns {string} e.g. 10:30 */
 export function fmtTime(iso, lang) {
@@ -49,5 +73,8 @@ export function mondayOf(day) {
   return addDays(day, -wd);
 }
 
-/** @returns {string} today in the browser's zone, YYYY-MM-DD */
-export function today() { return isoDate(new Date()); }
+/** @returns {string} today in the office's zone, YYYY-MM-DD */
+export function today() {
+  const zone = officeZone();
+  return zone ? inZone(new Date(), zone).toISOString().slice(0, 10) : isoDate(new Date());
+}
