@@ -32,6 +32,7 @@ func TestForeignCaseLooksMissing(t *testing.T) {
 		{"ticket", "POST", "/api/v1/clerk/appointments/%d/ticket", nil},
 		{"guest link", "POST", "/api/v1/clerk/appointments/%d/guest-link", nil},
 		{"waiting", "GET", "/api/v1/clerk/appointments/%d/waiting", nil},
+		{"appointment", "GET", "/api/v1/clerk/appointments/%d", nil},
 	}
 	for _, r := range routes {
 		t.Run(r.name, func(t *testing.T) {

@@ -157,6 +157,9 @@ var rbacRules = []rbacRule{
 
 	// Clerks: their own appointments and cases; another clerk's look missing.
 	{route: "GET /api/v1/clerk/appointments", want: staffOnly},
+	{route: "GET /api/v1/clerk/appointments/:id", want: ownOnly, path: func(f *rbacFixture) string {
+		return "/api/v1/clerk/appointments/" + itoa(f.main.Appointment.ID)
+	}},
 	{route: "GET /api/v1/cases/:number", want: ownOnly, path: func(f *rbacFixture) string {
 		return "/api/v1/cases/" + f.main.Appointment.CaseNumber
 	}},

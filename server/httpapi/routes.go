@@ -52,6 +52,7 @@ func (a *API) routes() (*echo.Echo, error) {
 
 	anyStaff := a.requireStaff(booking.RoleAdmin, booking.RoleClerk)
 	api.GET("/clerk/appointments", a.handleClerkAppointments, anyStaff)
+	api.GET("/clerk/appointments/:id", a.handleClerkAppointment, anyStaff)
 	api.GET("/cases/:number", a.handleCase, anyStaff)
 	api.POST("/cases/:number/notes", a.handleAddNote, anyStaff)
 	api.POST("/cases/:number/status", a.handleCaseStatus, anyStaff)
