@@ -1,14 +1,20 @@
-// The call view shared by citizens, guests and clerks: remote and local
-// video, mute, camera, screen share, chat, leave, connection quality and a
-// reconnect banner. It renders what a RoomClient reports.
+// The call view shared by citizens, guests and clerks: remote tiles (see
+// tiles.js) and the self view, mute, camera, screen share, fullscreen,
+// chat, leave, connection quality and a reconnect banner. It renders what a
+// RoomClient reports. Toggle buttons say their state and what a press does.
 import { t, tr } from "./i18n.js";
 import { qualityLevel } from "./signaling.js";
+import { tileGrid } from "./tiles.js";
 import { el } from "./ui.js";
+
+/** How often the speaking ring follows the audio levels. */
+const SPEAKING_MS = 400;
 
 const ICONS = {
   mic: '<svg aria-hidden="true" focusable="false" viewBox="0 0 24 24"><path fill="currentColor" d="M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.9V21h2v-3.1A7 7 0 0 0 19 11z"/></svg>',
   cam: '<svg aria-hidden="true" focusable="false" viewBox="0 0 24 24"><path fill="currentColor" d="M4 6h11a1 1 0 0 1 1 1v3.5l4-3v9l-4-3V17a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V7a1 1 0 0 1 1-1z"/></svg>',
   screen: '<svg aria-hidden="true" focusable="false" viewBox="0 0 24 24"><path fill="currentColor" d="M3 4h18v12H3zm2 2v8h14V6zM8 19h8v2H8z"/></svg>',
+  full: '<svg aria-hidden="true" focusable="false" viewBox="0 0 24 24"><path fill="currentColor" d="M3 3h7v2H5v5H3zm11 0h7v7h-2V5h-5zM3 14h2v5h5v2H3zm16 0h2v7h-7v-2h5z"/></svg>',
   leave: '<svg aria-hidden="true" focusable="false" viewBox="0 0 24 24"><path fill="currentColor" d="M12 9c-1.6 0-3.2.3-4.6.8v3.1c0 .4-.2.7-.6.9-1 .5-1.9 1.1-2.7 1.8-.2.2-.4.3-.7.3s-.5-.1-.7-.3L.3 13.2a1 1 0 0 1 0-1.4A16.9 16.9 0 0 1 12 7c4.6 0 8.7 1.8 11.7 4.8.4.4.4 1 0 1.4l-2.4 2.4c-.2.2-.4.3-.7.3s-.5-.1-.7-.3c-.8-.7-1.7-1.3-2.7-1.8-.3-.2-.6-.5-.6-.9V9.8C15.2 9.3 13.6 9 12 9z"/></svg>',
 };
 
@@ -17,6 +23,12 @@ function iconButton(id, icon, key, pressed) {
   b.innerHTML = ICONS[icon];
   b.append(el("span", { text: key }));
   return b;
+}
+
+/** Sets a toggle's pressed state and its "state – action" label. */
+function setToggle(b, pressed, onKey, offKey) {
+  b.setAttribute("aria-pressed", String(pressed));
+  tr(b.querySelector("span"), pressed ? onKey : offKey);
 }
 
 /**
@@ -31,6 +43,7 @@ export function mountCall(root, room, opts) {
   root.textContent = "";
   /** @type {Map<string,string>} participant id -> display name */
   const names = new Map();
+  const events = el("p", { class: "call-events", id: "call-events", role: "status", "aria-live": "polite" });
   const banner = el("p", { class: "banner", id: "reconnect-banner", role: "alert", hidden: true });
   const quality = el("p", { class: "quality", id: "quality", "data-level": "unknown", text: "call.qualityUnknown" });
   const remotes = el("div", { class: "remote-grid", id: "remotes" });
@@ -38,14 +51,17 @@ export function mountCall(root, room, opts) {
   const local = el("video", { class: "local", id: "local-video", autoplay: true, muted: true, playsinline: true, label: "call.selfView" });
   local.muted = true;
   if (opts.stream) local.srcObject = opts.stream;
-  const stage = el("div", { class: "stage" }, remotes, empty, local);
-  const mic = iconButton("btn-mic", "mic", "call.mute", false);
-  const cam = iconButton("btn-cam", "cam", "call.cameraOff", false);
+  const tiles = tileGrid(remotes, events);
+  const stage = el("div", { class: "stage", id: "stage" }, remotes, empty, local);
+  const mic = iconButton("btn-mic", "mic", "call.micIsOn", false);
+  const cam = iconButton("btn-cam", "cam", "call.camIsOn", false);
   const screen = iconButton("btn-screen", "screen", "call.share", false);
+  const full = iconButton("btn-full", "full", "call.fullscreenOff", false);
   const leave = iconButton("btn-leave", "leave", opts.leaveKey);
   leave.classList.add("danger", "primary");
-  const toolbar = el("div", { class: "toolbar", role: "toolbar", label: "call.controls" }, mic, cam, screen, leave);
+  const toolbar = el("div", { class: "toolbar", role: "toolbar", label: "call.controls" }, mic, cam, screen, full, leave);
   if (!navigator.mediaDevices || !navigator.mediaDevices.getDisplayMedia) screen.hidden = true;
+  if (!document.fullscreenEnabled) full.hidden = true;
 
   const log = el("div", { class: "chat-log", id: "chat-log", role: "log", "aria-live": "polite", tabindex: "0", label: "call.chatLog" });
   const input = el("input", { id: "chat-input", name: "chat", autocomplete: "off", maxlength: "2000" });
@@ -53,20 +69,25 @@ export function mountCall(root, room, opts) {
     el("div", { class: "field" }, el("label", { for: "chat-input", text: "call.chatLabel" }), input),
     el("button", { type: "submit", id: "chat-send", text: "call.send" }));
   const chat = el("section", { class: "panel", id: "chat", "aria-labelledby": "chat-h" }, el("h2", { id: "chat-h", text: "call.chat" }), log, chatForm);
-  root.append(banner, quality, stage, toolbar, chat);
+  root.append(banner, quality, events, stage, toolbar, chat);
 
   mic.addEventListener("click", () => {
     const muted = mic.getAttribute("aria-pressed") !== "true";
     room.setAudioMuted(muted);
-    mic.setAttribute("aria-pressed", String(muted));
-    tr(mic.querySelector("span"), muted ? "call.unmute" : "call.mute");
+    setToggle(mic, muted, "call.micIsOff", "call.micIsOn");
   });
   cam.addEventListener("click", () => {
     const off = cam.getAttribute("aria-pressed") !== "true";
     room.setVideoMuted(off);
-    cam.setAttribute("aria-pressed", String(off));
-    tr(cam.querySelector("span"), off ? "call.cameraOn" : "call.cameraOff");
+    setToggle(cam, off, "call.camIsOff", "call.camIsOn");
   });
+  // The stage with its tiles goes fullscreen, so a pinned tile fills it.
+  full.addEventListener("click", () => {
+    if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+    else stage.requestFullscreen().catch(() => {});
+  });
+  const onFull = () => setToggle(full, document.fullscreenElement === stage, "call.fullscreenOn", "call.fullscreenOff");
+  document.addEventListener("fullscreenchange", onFull);
   screen.addEventListener("click", async () => {
     if (room.screen) {
       room.stopScreen();
@@ -80,8 +101,7 @@ export function mountCall(root, room, opts) {
     syncScreen();
   });
   function syncScreen() {
-    screen.setAttribute("aria-pressed", String(!!room.screen));
-    tr(screen.querySelector("span"), room.screen ? "call.stopShare" : "call.share");
+    setToggle(screen, !!room.screen, "call.stopShare", "call.share");
   }
   leave.addEventListener("click", () => opts.onLeave());
   chatForm.addEventListener("submit", (e) => {
@@ -92,46 +112,43 @@ export function mountCall(root, room, opts) {
     input.value = "";
   });
 
-  room.on("participants", (list) => { for (const p of list) names.set(p.participantId, p.displayName); relabel(); });
+  room.on("participants", (list) => {
+    for (const p of list) names.set(p.participantId, p.displayName);
+    tiles.roster(list.filter((p) => p.participantId !== room.participantId));
+  });
+  room.on("mute", (m) => tiles.mute(m));
   room.on("chat", (m) => {
     const who = m.self ? t("call.me") : names.get(m.from) || m.from;
     log.append(el("p", {}, el("strong", {}, who + ": "), m.text));
     log.scrollTop = log.scrollHeight;
   });
+  // The self view moves out of the way of a shared screen.
+  const layout = () => {
+    empty.hidden = tiles.size > 0;
+    stage.toggleAttribute("data-screen", tiles.hasScreen);
+  };
   room.on("track", ({ stream, participantId, screen: isScreen }) => {
-    let v = /** @type {HTMLVideoElement} */ (remotes.querySelector(`video[data-stream="${CSS.escape(stream.id)}"]`));
-    if (!v) {
-      v = el("video", { autoplay: true, playsinline: true, "data-stream": stream.id, "data-participant": participantId, "data-screen": isScreen ? "1" : null });
-      remotes.append(v);
-      watchFirstFrame(v);
-    }
-    if (v.srcObject !== stream) v.srcObject = stream;
-    empty.hidden = true;
-    relabel();
+    const v = tiles.add(stream, participantId, isScreen);
+    if (!v.dataset.watched) { v.dataset.watched = "1"; watchFirstFrame(v); }
+    layout();
   });
-  room.on("trackgone", (id) => {
-    const v = remotes.querySelector(`video[data-stream="${CSS.escape(id)}"]`);
-    if (v) v.remove();
-    empty.hidden = remotes.children.length > 0;
-  });
+  room.on("trackgone", (id) => { tiles.remove(id); layout(); });
   room.on("state", (s) => {
     banner.hidden = s !== "reconnecting";
     if (s === "reconnecting") {
       tr(banner, "call.reconnecting");
-      remotes.textContent = ""; // the new connection brings the tracks again
-      empty.hidden = false;
+      tiles.clear(); // the new connection brings the tracks again
+      layout();
     }
   });
   const offline = () => { banner.hidden = false; tr(banner, "call.offline"); };
   window.addEventListener("offline", offline);
   window.addEventListener("online", () => { if (room.state !== "reconnecting") banner.hidden = true; });
 
-  function relabel() {
-    for (const v of remotes.querySelectorAll("video")) {
-      const name = names.get(v.dataset.participant) || "";
-      v.setAttribute("aria-label", t(v.dataset.screen ? "call.screenOf" : "call.videoOf", { name }));
-    }
-  }
+  const levels = setInterval(async () => {
+    if (room.state !== "admitted") return;
+    tiles.speaking(await room.audioLevels().catch(() => new Map()));
+  }, SPEAKING_MS);
 
   const timer = setInterval(async () => {
     if (room.state === "ended") { clearInterval(timer); return; }
@@ -142,7 +159,13 @@ export function mountCall(root, room, opts) {
       tr(quality, "call.quality." + level);
     }
   }, 2000);
-  return { stop: () => clearInterval(timer) };
+  return {
+    stop: () => {
+      clearInterval(timer);
+      clearInterval(levels);
+      document.removeEventListener("fullscreenchange", onFull);
+    },
+  };
 }
 
 /** Notes when the first remote frame is decoded (the join-time figure). */

@@ -28,6 +28,8 @@ export class RoomClient {
     this.stream = opts.stream || null;
     /** @type {MediaStream|null} */ this.screen = null;
     /** @type {Record<string,string>} track id -> source */ this.sources = {};
+    /** @type {Record<string,string>} remote track id -> participant id */ this.owners = {};
+    this.clerkPresent = false;
     /** @type {"idle"|"connecting"|"waiting"|"admitted"|"reconnecting"|"ended"} */ this.state = "idle";
     this.participantId = "";
     this.final = false;
@@ -41,7 +43,8 @@ export class RoomClient {
   /**
    * Events: state(state), waiting(list), participants(list), chat(msg),
    * track({stream, participantId, screen}), trackgone(streamId), mute(m),
-   * ended(reason), error(code), connection(pcState).
+   * ended(reason), error(code), connection(pcState); while waiting:
+   * clerk(present), note({text, sentAt}) (a clerk's message).
    * @param {string} type @param {Function} fn
    */
   on(type, fn) { (this.handlers[type] ||= []).push(fn); return this; }
@@ -115,6 +118,8 @@ export class RoomClient {
       break;
     case "chat": this.emit("chat", { text: m.text, from: m.from, sentAt: m.sentAt, self: m.from === this.participantId }); break;
     case "mute": this.emit("mute", m); break;
+    case "waiting_status": this.clerkPresent = !!m.clerkPresent; this.emit("clerk", this.clerkPresent); break;
+    case "waiting_message": this.emit("note", { text: m.text, sentAt: m.sentAt }); break;
     case "ice_servers": if (this.pc) this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers: m.iceServers }); break;
     case "removed": this.end(m.reason || "removed_by_clerk"); break;
     // A server shutting down (a restart, an update) closes the room in
@@ -145,6 +150,7 @@ export class RoomClient {
       const stream = e.streams[0] || new MediaStream([e.track]);
       const screen = stream.id.endsWith("~screen");
       const participantId = screen ? stream.id.slice(0, -7) : stream.id;
+      this.owners[e.track.id] = participantId;
       this.emit("track", { stream, participantId, screen });
       stream.onremovetrack = () => { if (stream.getTracks().length === 0) this.emit("trackgone", stream.id); };
     };
@@ -192,6 +198,8 @@ export class RoomClient {
   remove(participantId, secondDevice) { this.send({ type: "remove", participantId, ...(secondDevice ? { secondDevice: true } : {}) }); }
   closeRoom() { this.send({ type: "close_room" }); }
   /** @param {string} text */ chat(text) { this.send({ type: "chat", text }); }
+  /** A clerk's short note to a waiting participant. @param {string} participantId @param {string} text */
+  waitingMessage(participantId, text) { this.send({ type: "waiting_message", participantId, text }); }
   leave() { this.send({ type: "leave" }); this.end("left"); }
 
   /** @param {boolean} muted */
@@ -243,6 +251,22 @@ export class RoomClient {
       if (s) this.pc.removeTrack(s);
     }
     this.screen = null;
+  }
+
+  /**
+   * The latest audio level (0..1) of each remote participant, read from
+   * the receivers' synchronization sources (cheap, no stats report).
+   * @returns {Promise<Map<string, number>>}
+   */
+  async audioLevels() {
+    const out = new Map();
+    if (!this.pc) return out;
+    for (const r of this.pc.getReceivers()) {
+      const pid = r.track && r.track.kind === "audio" ? this.owners[r.track.id] : "";
+      if (!pid || !r.getSynchronizationSources) continue;
+      for (const s of r.getSynchronizationSources()) out.set(pid, Math.max(out.get(pid) || 0, s.audioLevel || 0));
+    }
+    return out;
   }
 
   /** @returns {Promise<Quality|null>} inbound video and path quality since the last call */
