@@ -34,7 +34,7 @@ func TestBrowserConsoleSinceInOfficeZone(t *testing.T) {
 	f, _, clk := consoleFixture(t, env)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	clk.open("/staff/console/" + itoa(f.booking.ID))
+	clk.open("/staff/console/" + itoa(f.booking.ID) + "?lang=de")
 	clk.wait("clerk connected", `document.documentElement.dataset.room === "admitted"`)
 
 	loc := env.cfg.Location()
