@@ -4,6 +4,7 @@ import { api } from "./api.js";
 import { t, tr } from "./i18n.js";
 import { addDays, today } from "./format.js";
 import { requireStaff } from "./login.js";
+import { loadOutbox } from "./outbox.js";
 import { $, clearErrors, el, errorText, initPage, showErrors, showView } from "./ui.js";
 
 const st = { services: /** @type {any[]} */ ([]), users: /** @type {any[]} */ ([]) };
@@ -25,7 +26,7 @@ async function main() {
   $("user-form").addEventListener("submit", createUser);
   $("pw-form").addEventListener("submit", resetPassword);
   $("pw-cancel").addEventListener("click", () => { $("pw-form").hidden = true; });
-  await Promise.all([loadServices(), loadUsers()]);
+  await Promise.all([loadServices(), loadUsers(), loadOutbox()]);
   await Promise.all([loadHours(), loadClosures()]);
 }
 

@@ -121,6 +121,8 @@ export class Api {
   closures(from, to) { return this.request("GET", `/admin/closures?from=${from}&to=${to}`); }
   addClosure(c) { return this.request("POST", "/admin/closures", c); }
   deleteClosure(id) { return this.request("DELETE", `/admin/closures/${id}`); }
+  mailStatus() { return this.request("GET", "/admin/mail"); }
+  retryMail(id) { return this.request("POST", `/admin/mail/${id}/retry`); }
 }
 
 /** One client per page. */
