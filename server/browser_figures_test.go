@@ -54,6 +54,7 @@ func TestJoinTimeFigures(t *testing.T) {
 			eval[int64](cit, `window.sprechstunde.connectedAt - 0`)-eval[int64](clk, `window.sprechstunde.admitAt`),
 			eval[int64](cit, `window.sprechstunde.trackAt - 0`)-eval[int64](clk, `window.sprechstunde.admitAt`), d)
 		clk.click("#end-call")
+		clk.click("#end-confirm")
 		cit.wait("end", `document.documentElement.dataset.view === "v-end"`)
 	}
 	slices.Sort(ms)

@@ -194,6 +194,8 @@ func TestBrowserJourney(t *testing.T) {
 
 	// The clerk ends the call; the citizen sees the end screen.
 	clk.click("#end-call")
+	clk.wait("asked first", `document.getElementById("end-dialog").open`)
+	clk.click("#end-confirm")
 	cit.wait("end screen", `document.documentElement.dataset.view === "v-end"`)
 	cit.checkpoint("join end")
 	clk.click("#mark-done")

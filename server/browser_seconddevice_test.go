@@ -36,7 +36,7 @@ func TestBrowserStaffSecondDevice(t *testing.T) {
 
 	// The same join link opened in another browser waits as a second device.
 	cal := b.tab("calendar")
-	cal.open("/staff")
+	cal.open("/staff?lang=de")
 	cal.wait("calendar", `document.documentElement.dataset.view === "v-calendar"`)
 	f.joinAndDial(t, ctx, env.client())
 	clk.wait("console flags the second device", `document.querySelector("#waiting-list [data-second-device]")`)

@@ -1,16 +1,21 @@
 // Consultation console: waiting room (admit/remove), the call, a notes
 // editor whose draft survives reloads (sessionStorage) until it is saved to
 // the case, the case timeline, an interpreter invitation and the outcome.
+// Ending the call for everyone asks first; until the appointment's end the
+// clerk can open the room again (the citizen's link then works again).
 import { api } from "./api.js";
 import { t, tr, onLangChange } from "./i18n.js";
 import { mountCall } from "./call.js";
 import { VIDEO } from "./devices.js";
 import { requireStaff } from "./login.js";
 import { RoomClient } from "./signaling.js";
+import { waitingNotes } from "./waitnote.js";
+import { renderTimeline } from "./timeline.js";
 import { $, el, errorText, initPage, showErrors, clearErrors, showView } from "./ui.js";
 
 const dbg = (window.sprechstunde ||= {});
-const st = { id: 0, caseNo: "", me: /** @type {any} */ (null), case: /** @type {any} */ (null), room: /** @type {RoomClient|null} */ (null) };
+const st = { id: 0, caseNo: "", end: "", me: /** @type {any} */ (null), case: /** @type {any} */ (null), room: /** @type {RoomClient|null} */ (null) };
+const notes = waitingNotes(() => st.room);
 
 async function main() {
   await initPage();
@@ -25,18 +30,52 @@ async function main() {
   $("invite-copy").addEventListener("click", () => navigator.clipboard.writeText($("invite-url").value).then(() => tr($("invite-hint"), "console.copied")).catch(() => $("invite-url").select()));
   $("mark-done").addEventListener("click", () => setStatus("done"));
   $("mark-noshow").addEventListener("click", () => setStatus("no_show"));
-  $("end-call").addEventListener("click", () => { if (st.room) st.room.closeRoom(); });
+  wireEndDialog();
+  $("rejoin").addEventListener("click", () => { $("rejoin").hidden = true; connect(); });
+  await loadAppointment();
   await connect();
   await loadCase();
+}
+
+/** The appointment behind the console: the case number when the address
+ * has no ?case=, and the case context (who, what, which language, when). */
+async function loadAppointment() {
+  let ap;
+  try {
+    ap = await api.request("GET", `/clerk/appointments/${st.id}`);
+  } catch (err) {
+    $("case-status").textContent = errorText(err);
+    return;
+  }
+  st.caseNo ||= ap.case_number;
+  st.end ||= ap.end;
+  setHeading();
+  const services = await api.services().catch(() => []);
+  const svc = services.find((s) => s.id === ap.service_id);
+  const row = (key, value, attrs = {}) => [el("dt", { text: key }), el("dd", attrs, value)];
+  const lang = ap.language && ap.language !== "de";
+  $("case-facts").replaceChildren(
+    ...row("console.factCitizen", ap.citizen_name),
+    ...(ap.topic ? row("console.factTopic", ap.topic) : []),
+    ...row("console.factLanguage", el("span", { text: lang ? "console.factLanguageInterp" : "lang." + (ap.language || "de"), vars: { lang: t("lang." + ap.language) } }), { "data-language": ap.language || "de" }),
+    ...(svc ? row("console.factService", svc.name) : []),
+    ...row("console.factTime", el("span", { text: "console.factTimeValue", vars: { startDate: ap.start, startTime: ap.start, endTime: ap.end } })));
+  $("case-context").hidden = false;
 }
 
 function setHeading() { tr($("console-h1"), "console.h1", { caseNo: st.caseNo }); }
 
 async function connect() {
   const first = await api.staffTicket(st.id).catch((err) => err);
-  if (first instanceof Error) { $("room-status").textContent = errorText(first); return; }
+  if (first instanceof Error) {
+    $("room-status").textContent = errorText(first);
+    $("end-call").hidden = true; // no call to end
+    return;
+  }
   st.caseNo ||= first.room.appointment.case_number;
+  st.end = first.room.not_after || first.room.appointment.end || st.end;
   setHeading();
+  $("room-status").textContent = "";
   let stream = null;
   try {
     stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: VIDEO });
@@ -52,22 +91,40 @@ async function connect() {
   room.on("state", (s) => {
     document.documentElement.dataset.room = s;
     if (s === "admitted" && !call) call = mountCall($("call"), room, { stream, leaveKey: "call.leaveClerk", onLeave: () => room.leave() });
+    $("end-call").hidden = s === "ended";
   });
   room.on("ended", (reason) => {
     if (call) call.stop();
     if (stream) for (const x of stream.getTracks()) x.stop();
     $("call").textContent = "";
-    tr($("room-status"), "end." + reason);
+    renderWaiting([]);
+    // Staff texts, not the citizen's; while the slot runs the room can open again.
+    const open = !!st.end && Date.now() < Date.parse(st.end);
+    tr($("room-status"), open ? "console.endedOpen" : "console.ended", { reason: t("console.end." + reason), endTime: st.end });
+    const again = $("rejoin");
+    tr(again, reason === "closed_by_clerk" ? "console.reopen" : "console.rejoin");
+    again.hidden = !open;
     $("end-call").hidden = true;
     loadCase();
   });
   room.connect();
 }
 
+/** The confirmation before ending the call for everyone: a modal dialog
+ * (focus moves into it and comes back to the button when it closes). */
+function wireEndDialog() {
+  const dlg = /** @type {HTMLDialogElement} */ ($("end-dialog"));
+  $("end-call").addEventListener("click", () => dlg.showModal());
+  $("end-cancel").addEventListener("click", () => dlg.close());
+  $("end-confirm").addEventListener("click", () => { dlg.close(); if (st.room) st.room.closeRoom(); });
+  dlg.addEventListener("close", () => { const b = $("end-call"); if (!b.hidden) b.focus(); else $("room-status").focus(); });
+}
+
 /** @param {import("./signaling.js").Waiting[]} list */
 function renderWaiting(list) {
   const ul = $("waiting-list");
   ul.textContent = "";
+  notes.keep(list);
   tr($("waiting-status"), list.length ? "console.waitingCount" : "console.nobody", { n: list.length, name: list[0] ? list[0].displayName : "" });
   for (const w of list) {
     const admit = el("button", { type: "button", class: "primary", "data-admit": w.participantId, text: "console.admit", vars: { name: w.displayName } });
@@ -78,7 +135,7 @@ function renderWaiting(list) {
     // the device in the call, turning it away leaves that one be.
     const second = w.secondDevice ? el("strong", { class: "second-device", "data-second-device": w.participantId, text: "console.secondDevice" }) : null;
     ul.append(el("li", {}, el("span", { text: "console.waitingItem", vars: { name: w.displayName, role: t("role." + w.role), sinceTime: w.since } }),
-      second, el("span", { class: "actions" }, admit, remove)));
+      second, el("span", { class: "actions" }, admit, remove), notes.form(w)));
   }
 }
 
@@ -114,13 +171,7 @@ async function loadCase() {
     $("case-status").textContent = errorText(err);
     return;
   }
-  const items = [
-    ...st.case.notes.map((n) => ({ at: n.created_at, node: el("li", { class: "note" }, el("strong", { text: "console.noteAt", vars: { atDay: n.created_at, atTime: n.created_at } }), " ", n.text) })),
-    ...st.case.events.map((ev) => ({ at: ev.at, node: el("li", {}, el("strong", { text: "console.eventAt", vars: { atDay: ev.at, atTime: ev.at } }), " ", el("span", { text: "event." + ev.type }), ev.detail ? " (" + ev.detail + ")" : "") })),
-  ].sort((a, b) => (a.at < b.at ? 1 : -1));
-  const ol = $("timeline");
-  ol.textContent = "";
-  for (const i of items) ol.append(i.node);
+  renderTimeline($("timeline"), st.case);
   tr($("case-status"), "console.caseStatus", { status: t("status." + st.case.status) });
 }
 

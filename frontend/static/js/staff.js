@@ -26,7 +26,7 @@ async function main() {
   $("cal-next").addEventListener("click", () => move(1));
   $("cal-today").addEventListener("click", () => { st.day = today(); load(); });
   showView("v-calendar");
-  onLangChange(() => renderWaiting());
+  onLangChange(() => { renderWaiting(); render(); });
   live();
   await load();
 }
@@ -68,7 +68,7 @@ function render() {
     const n = w ? w.waiting.length : 0;
     return el("tr", { "data-appointment": a.id },
       el("td", {}, el("span", { text: st.view === "day" ? "fmt.timeRange" : "fmt.dayTime", vars: { startDay: a.start, startTime: a.start, endTime: a.end } })),
-      el("td", {}, a.citizen_name, a.topic ? el("br") : null, a.topic ? el("span", { class: "muted" }, a.topic) : null),
+      el("td", {}, a.citizen_name, a.topic ? el("br") : null, a.topic ? el("span", { class: "muted" }, a.topic) : null, interpreter(a)),
       el("td", {}, a.case_number),
       el("td", {}, el("span", { text: "status." + a.status }), n ? el("span", {}, " ", el("span", { class: "badge waiting", text: "staff.waitingBadge", vars: { n } })) : null),
       el("td", {}, el("a", { href: `/staff/console/${a.id}?case=${encodeURIComponent(a.case_number)}`, text: "staff.open", vars: { name: a.citizen_name } })));
@@ -77,6 +77,13 @@ function render() {
     el("caption", { class: "visually-hidden", text: "staff.calCaption" }),
     el("thead", {}, el("tr", {}, ...["staff.colTime", "staff.colCitizen", "staff.colCase", "staff.colStatus", "staff.colAction"].map((k) => el("th", { scope: "col", text: k })))),
     el("tbody", {}, rows))));
+}
+
+/** A conversation language other than German means an interpreter may be
+ * needed: the calendar says so beside the citizen. */
+function interpreter(a) {
+  if (!a.language || a.language === "de") return null;
+  return el("span", {}, el("br"), el("span", { class: "badge lang", "data-language": a.language, text: "staff.langBadge", vars: { lang: t("lang." + a.language) } }));
 }
 
 /** Server-sent events; EventSource reconnects by itself. */

@@ -1,0 +1,40 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestBrowserConsoleCaseContext: the console opened without ?case= (a
+// bookmark, a link from elsewhere) finds the case from the appointment and
+// shows its context (citizen, topic, conversation language, service,
+// time); while the room is not open it offers no "end for everyone". The
+// calendar shows the interpreter need beside the citizen.
+func TestBrowserConsoleCaseContext(t *testing.T) {
+	env := browserEnv(t, func(c *Config) { c.BookingChallenge.Enabled = false })
+	admin := env.login(testAdminEmail)
+	svc, slots := openNow(env, admin)
+	var bk bookingOut
+	env.client().mustDo("POST", "/api/v1/bookings", map[string]any{"service_id": svc, "start": slots[len(slots)-1].Start,
+		"name": "Erika Mustermann", "email": "erika@example.org", "topic": "Wohngeld", "language": "tr", "consent": true},
+		http.StatusCreated, &bk)
+
+	clk := newBrowser(t, env.srv.URL).tab("console")
+	clk.signIn("clerk@amt.example")
+	clk.open("/staff/console/" + itoa(bk.ID) + "?lang=de")
+	clk.wait("case context", `!document.getElementById("case-context").hidden`)
+	facts := eval[string](clk, `document.getElementById("case-facts").textContent`)
+	for _, want := range []string{"Erika Mustermann", "Wohngeld", "Türkisch", "Kurz"} {
+		if !strings.Contains(facts, want) {
+			t.Errorf("case context %q lacks %q", facts, want)
+		}
+	}
+	clk.wait("case found without ?case=", `document.getElementById("console-h1").textContent.includes(`+jsString(bk.CaseNumber)+`) && document.getElementById("case-status").textContent.startsWith("Stand des Vorgangs")`)
+	clk.wait("room not open: nothing to end", `document.getElementById("room-status").textContent !== "" && document.getElementById("end-call").hidden`)
+	clk.a11y("console case context")
+
+	clk.open("/staff?lang=de")
+	clk.click("#view-week")
+	clk.wait("interpreter need in the calendar", `document.querySelector("#cal-body [data-language=tr]")?.textContent === "Gesprächssprache: Türkisch"`)
+}

@@ -1,0 +1,50 @@
+package server
+
+import "testing"
+
+// TestBrowserEndForEveryoneAsksAndReopens: "end for everyone" asks in a
+// dialog first (cancel keeps the call); once ended, the citizen reads that
+// the call is paused, not over, and the clerk can open the room again
+// while the slot runs, after which the citizen's page brings them back.
+func TestBrowserEndForEveryoneAsksAndReopens(t *testing.T) {
+	env := browserEnv(t, func(c *Config) { c.BookingChallenge.Enabled = false })
+	f, b, clk := consoleFixture(t, env)
+	cit := b.tab("citizen")
+	cit.open(pathOf(t, f.booking.JoinURL) + "?lang=de")
+	cit.wait("device check", `document.documentElement.dataset.view === "v-check" && document.getElementById("preview").videoWidth > 0`)
+	cit.click("#to-waiting")
+	cit.wait("waiting", `document.documentElement.dataset.room === "waiting"`)
+	clk.open("/staff/console/" + itoa(f.booking.ID) + "?lang=de")
+	clk.wait("citizen waiting", `document.querySelector("#waiting-list [data-admit]")`)
+	clk.click("#waiting-list [data-admit]")
+	cit.wait("in the call", `document.documentElement.dataset.view === "v-call"`)
+
+	clk.click("#end-call")
+	clk.wait("asked first", `document.getElementById("end-dialog").open && document.getElementById("end-dialog").contains(document.activeElement)`)
+	clk.a11y("console end dialog")
+	clk.wait("dialog still open", `document.getElementById("end-dialog").open`)
+	clk.click("#end-cancel")
+	clk.wait("dialog closed, focus back", `!document.getElementById("end-dialog").open && document.activeElement.id === "end-call"`)
+	if v := eval[string](cit, `document.documentElement.dataset.view`); v != "v-call" {
+		t.Fatalf("cancel ended the call: citizen on %s", v)
+	}
+
+	clk.click("#end-call")
+	clk.click("#end-confirm")
+	cit.wait("paused screen", `document.documentElement.dataset.view === "v-end" && !document.getElementById("end-back").hidden`)
+	if h := eval[string](cit, `document.getElementById("end-h1").dataset.i18n`); h != "join.endH1.paused" {
+		t.Errorf("citizen heading %q, want join.endH1.paused", h)
+	}
+	cit.a11y("join paused")
+	clk.wait("staff text and reopen offered", `!document.getElementById("rejoin").hidden && document.getElementById("room-status").textContent.startsWith("Sie haben das Gespräch für alle beendet.")`)
+	clk.a11y("console ended")
+
+	clk.click("#rejoin")
+	clk.wait("room open again", `document.documentElement.dataset.room === "admitted"`)
+	cit.click("#end-back")
+	cit.wait("device check again", `document.documentElement.dataset.view === "v-check" && document.getElementById("preview").videoWidth > 0`)
+	cit.click("#to-waiting")
+	clk.wait("citizen waiting again", `document.querySelector("#waiting-list [data-admit]")`)
+	clk.click("#waiting-list [data-admit]")
+	cit.wait("back in the call", `document.documentElement.dataset.view === "v-call"`)
+}
