@@ -86,7 +86,7 @@ func (ss *session) handle(m signaling.Message) bool {
 		err = ss.room.chat(ss, v.Text)
 	case *signaling.WaitingMessage:
 		if err = ss.requireClerk(); err == nil {
-			err = ss.room.waitingMessage(ss, v.ParticipantID, v.Text)
+			err = ss.room.waitingMessage(ss, v.ParticipantID, *v)
 		}
 	case *signaling.Mute:
 		err = ss.room.mute(ss, v.Audio, v.Video)

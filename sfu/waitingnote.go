@@ -10,8 +10,8 @@ import (
 // waiting seat and a waiting second device of that participant, nobody
 // else. The connection's rate limit applies as to every message; the
 // length limit is the protocol's (signaling.MaxWaitingMessage).
-func (r *room) waitingMessage(by *session, pid, text string) error {
-	msg := signaling.WaitingMessage{Text: text, SentAt: time.Now().UTC()}
+func (r *room) waitingMessage(by *session, pid string, note signaling.WaitingMessage) error {
+	msg := signaling.WaitingMessage{Text: note.Text, Preset: note.Preset, SentAt: time.Now().UTC()}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if !r.currentLocked(by) {

@@ -82,12 +82,12 @@ func TestWaitingMessage(t *testing.T) {
 		return false
 	}
 
-	if err := clerk.Send(signaling.WaitingMessage{ParticipantID: "p-cit", Text: "Ich bin in 5 Minuten bei Ihnen"}); err != nil {
+	if err := clerk.Send(signaling.WaitingMessage{ParticipantID: "p-cit", Text: "Ich bin in 5 Minuten bei Ihnen", Preset: "in_5_min"}); err != nil {
 		t.Fatal(err)
 	}
 	got := mustWait(ctx, t, cit, "the citizen's note", note("Ich bin in 5 Minuten bei Ihnen")).(*signaling.WaitingMessage)
-	if got.SentAt.IsZero() || got.ParticipantID != "" {
-		t.Errorf("delivered note = %+v, want sentAt set and no participantId", got)
+	if got.SentAt.IsZero() || got.ParticipantID != "" || got.Preset != "in_5_min" {
+		t.Errorf("delivered note = %+v, want sentAt and the preset set and no participantId", got)
 	}
 	// The clerk's messages are handled in order: once the guest has its own
 	// note, a misrouted earlier one would have arrived before it.

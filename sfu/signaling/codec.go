@@ -118,8 +118,25 @@ func check(m Message) error {
 		if v.Text == "" || !utf8.ValidString(v.Text) || len(v.Text) > MaxWaitingMessage {
 			return fmt.Errorf("text missing, not UTF-8 or longer than %d bytes", MaxWaitingMessage)
 		}
+		if !presetName(v.Preset) {
+			return fmt.Errorf("preset is not a short lower-case name")
+		}
 	}
 	return nil
+}
+
+// presetName accepts "" or up to 32 of [a-z0-9_]: a name a client looks
+// up in its catalog, never text to show.
+func presetName(s string) bool {
+	if len(s) > 32 {
+		return false
+	}
+	for _, c := range s {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '_' {
+			return false
+		}
+	}
+	return true
 }
 
 // Encode serialises m with its "type" field first.

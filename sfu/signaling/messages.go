@@ -219,10 +219,13 @@ type WaitingStatus struct {
 
 // WaitingMessage is a clerk's note to a waiting participant. The clerk
 // names the participant; the server drops ParticipantID and sets SentAt
-// when delivering it.
+// when delivering it. Preset optionally names one of the clients' preset
+// sentences, so the participant reads it in their own language; Text is
+// the clerk's wording, shown when the client does not know the preset.
 type WaitingMessage struct {
 	ParticipantID string    `json:"participantId,omitempty"`
 	Text          string    `json:"text"`
+	Preset        string    `json:"preset,omitempty"`
 	SentAt        time.Time `json:"sentAt,omitzero"`
 }
 

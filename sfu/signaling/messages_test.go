@@ -35,6 +35,8 @@ func TestDecode(t *testing.T) {
 		{"waiting message", `{"type":"waiting_message","participantId":"p","text":"Gleich"}`, &WaitingMessage{ParticipantID: "p", Text: "Gleich"}, nil},
 		{"empty waiting message", `{"type":"waiting_message","participantId":"p","text":""}`, nil, ErrMalformed},
 		{"waiting message too long", `{"type":"waiting_message","participantId":"p","text":"` + strings.Repeat("x", MaxWaitingMessage+1) + `"}`, nil, ErrMalformed},
+		{"waiting message with preset", `{"type":"waiting_message","participantId":"p","text":"Gleich","preset":"in_5_min"}`, &WaitingMessage{ParticipantID: "p", Text: "Gleich", Preset: "in_5_min"}, nil},
+		{"waiting message with a sentence as preset", `{"type":"waiting_message","participantId":"p","text":"Gleich","preset":"Bin gleich da"}`, nil, ErrMalformed},
 		{"waiting status", `{"type":"waiting_status","clerkPresent":true}`, &WaitingStatus{ClerkPresent: true}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

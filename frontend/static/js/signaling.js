@@ -44,7 +44,7 @@ export class RoomClient {
    * Events: state(state), waiting(list), participants(list), chat(msg),
    * track({stream, participantId, screen}), trackgone(streamId), mute(m),
    * ended(reason), error(code), connection(pcState); while waiting:
-   * clerk(present), note({text, sentAt}) (a clerk's message).
+   * clerk(present), note({text, preset, sentAt}) (a clerk's message).
    * @param {string} type @param {Function} fn
    */
   on(type, fn) { (this.handlers[type] ||= []).push(fn); return this; }
@@ -119,7 +119,7 @@ export class RoomClient {
     case "chat": this.emit("chat", { text: m.text, from: m.from, sentAt: m.sentAt, self: m.from === this.participantId }); break;
     case "mute": this.emit("mute", m); break;
     case "waiting_status": this.clerkPresent = !!m.clerkPresent; this.emit("clerk", this.clerkPresent); break;
-    case "waiting_message": this.emit("note", { text: m.text, sentAt: m.sentAt }); break;
+    case "waiting_message": this.emit("note", { text: m.text, preset: m.preset || "", sentAt: m.sentAt }); break;
     case "ice_servers": if (this.pc) this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers: m.iceServers }); break;
     case "removed": this.end(m.reason || "removed_by_clerk"); break;
     // A server shutting down (a restart, an update) closes the room in
@@ -198,8 +198,10 @@ export class RoomClient {
   remove(participantId, secondDevice) { this.send({ type: "remove", participantId, ...(secondDevice ? { secondDevice: true } : {}) }); }
   closeRoom() { this.send({ type: "close_room" }); }
   /** @param {string} text */ chat(text) { this.send({ type: "chat", text }); }
-  /** A clerk's short note to a waiting participant. @param {string} participantId @param {string} text */
-  waitingMessage(participantId, text) { this.send({ type: "waiting_message", participantId, text }); }
+  /** A clerk's short note to a waiting participant; preset names a preset
+   * sentence the participant's page shows in its own language.
+   * @param {string} participantId @param {string} text @param {string} [preset] */
+  waitingMessage(participantId, text, preset) { this.send({ type: "waiting_message", participantId, text, ...(preset ? { preset } : {}) }); }
   leave() { this.send({ type: "leave" }); this.end("left"); }
 
   /** @param {boolean} muted */

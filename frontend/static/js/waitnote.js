@@ -6,20 +6,22 @@ import { el } from "./ui.js";
 
 /** The protocol's limit (docs/signaling.md, waiting_message), in bytes. */
 const MAX_BYTES = 500;
-const PRESETS = ["console.notePreset5min", "console.notePresetSoon", "console.notePresetDelay"];
+/** Preset sentences: the protocol's preset name (the citizen's page shows
+ * join.notePreset.<name> in the citizen's language) and the console's key. */
+const PRESETS = [["in_5_min", "console.notePreset5min"], ["soon", "console.notePresetSoon"], ["delay", "console.notePresetDelay"]];
 
 /** @param {() => import("./signaling.js").RoomClient|null} getRoom */
 export function waitingNotes(getRoom) {
   /** @type {Map<string, HTMLFormElement>} */ const forms = new Map();
 
-  /** @param {HTMLFormElement} form @param {string} pid @param {string} text */
-  function send(form, pid, text) {
+  /** @param {HTMLFormElement} form @param {string} pid @param {string} text @param {string} [preset] */
+  function send(form, pid, text, preset) {
     const status = form.querySelector("[data-note-status]");
     if (!text) return;
     if (new TextEncoder().encode(text).length > MAX_BYTES) { tr(status, "console.noteTooLong"); return; }
     const room = getRoom();
     if (!room) return;
-    room.waitingMessage(pid, text);
+    room.waitingMessage(pid, text, preset);
     tr(status, "console.noteSent", { text });
   }
 
@@ -28,9 +30,9 @@ export function waitingNotes(getRoom) {
     const id = "note-" + w.participantId;
     const input = el("input", { id, name: "note", autocomplete: "off", maxlength: String(MAX_BYTES) });
     const presets = el("div", { class: "note-presets", role: "group", label: "console.notePresets" },
-      PRESETS.map((key) => {
-        const b = el("button", { type: "button", "data-preset": key, text: key });
-        b.addEventListener("click", () => send(form, w.participantId, t(key)));
+      PRESETS.map(([preset, key]) => {
+        const b = el("button", { type: "button", "data-preset": preset, text: key });
+        b.addEventListener("click", () => send(form, w.participantId, t(key), preset));
         return b;
       }));
     const form = /** @type {HTMLFormElement} */ (el("form", { class: "note-form", "data-note": w.participantId },

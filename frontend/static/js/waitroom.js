@@ -1,7 +1,8 @@
 // The waiting room around a RoomClient: the person's own picture, whether
 // the clerk is in the call yet, and the clerk's short notes ("I will be
-// with you in 5 minutes"), read out by screen readers as they come.
-import { tr } from "./i18n.js";
+// with you in 5 minutes"), read out by screen readers as they come. A
+// preset note is shown in the page's language, whatever the clerk's.
+import { onLangChange, t, tr } from "./i18n.js";
 import { el } from "./ui.js";
 
 /**
@@ -24,5 +25,15 @@ export function mountWaitingRoom(after, room, stream) {
     presence.dataset.present = present ? "1" : "0";
     tr(presence, present ? "join.clerkPresent" : "join.clerkAbsent");
   });
-  room.on("note", (m) => tr(note, "join.clerkNote", { text: m.text, atTime: m.sentAt }));
+  /** @type {{text:string, preset:string, sentAt:string}|null} */
+  let last = null;
+  const show = () => {
+    if (!last) return;
+    const key = "join.notePreset." + last.preset;
+    const text = last.preset && t(key) !== key ? t(key) : last.text;
+    tr(note, "join.clerkNote", { text, atTime: last.sentAt });
+    note.dataset.preset = last.preset;
+  };
+  room.on("note", (m) => { last = m; show(); });
+  onLangChange(show);
 }
