@@ -34,12 +34,15 @@ type browser struct {
 	problems []string // uncaught exceptions and CSP violations in any tab
 }
 
-func newBrowser(t *testing.T, base string) *browser {
+// newBrowser starts Chromium; extra options (such as the browser's
+// languages) come after the shared ones.
+func newBrowser(t *testing.T, base string, extra ...chromedp.ExecAllocatorOption) *browser {
 	t.Helper()
 	opts, err := chrome.Options(t.TempDir(), 1280, 900)
 	if err != nil {
 		t.Fatal(err)
 	}
+	opts = append(opts, extra...)
 	dir, _ := moduleRoot(t)
 	axe, err := os.ReadFile(filepath.Join(dir, "node_modules", "axe-core", "axe.min.js"))
 	if err != nil {
@@ -190,7 +193,10 @@ func (tb *tab) switchLang(lang string) {
 	if eval[string](tb, `document.documentElement.lang`) == lang {
 		return
 	}
-	tb.click("#lang-switch")
+	// The switch is a <select>: choose as a keyboard user would, then let
+	// the page hear the change.
+	eval[bool](tb, fmt.Sprintf(`(() => { const s = document.getElementById("lang-switch"); s.value = %q;
+		s.dispatchEvent(new Event("change")); return true })()`, lang))
 	tb.wait("language "+lang, fmt.Sprintf(`document.documentElement.lang === %q`, lang))
 }
 

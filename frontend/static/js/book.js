@@ -1,10 +1,16 @@
 // Citizen booking: service list -> week slot picker -> form -> confirmation.
 import { api } from "./api.js";
-import { tr } from "./i18n.js";
+import { lang, tr } from "./i18n.js";
 import { mountPicker } from "./slots.js";
 import { $, clearErrors, el, initPage, showErrors, showView } from "./ui.js";
 
-const st = { service: /** @type {import("./api.js").Service|null} */ (null), slot: /** @type {import("./api.js").Slot|null} */ (null) };
+const st = {
+  service: /** @type {import("./api.js").Service|null} */ (null),
+  slot: /** @type {import("./api.js").Slot|null} */ (null),
+  services: /** @type {import("./api.js").Service[]} */ ([]),
+  picker: /** @type {{taken: (start: string) => void}|null} */ (null),
+  booked: false,
+};
 
 // The booking challenge (a proof of work, docs/api.md) is solved in a
 // worker from the moment the form shows, so it is ready by the submit. A
@@ -13,18 +19,46 @@ const pow = { /** @type {Promise<string>|null} */ solution: null, expires: 0, re
 
 async function main() {
   await initPage();
-  $("back-services").addEventListener("click", () => showView("v-services"));
-  $("back-slots").addEventListener("click", () => showView("v-slots"));
+  $("back-services").addEventListener("click", () => history.back());
+  $("back-slots").addEventListener("click", () => history.back());
   $("book-form").addEventListener("submit", submit);
+  const initial = history.state; // a reload keeps the step
+  addEventListener("popstate", (e) => restore(e.state));
   await loadServices();
+  if (initial?.step) restore(initial); else history.replaceState({ step: "services" }, "");
 }
+
+// The steps (service -> times -> form -> confirmation) are entries of the
+// browser's history, so its back button returns to the previous step
+// instead of leaving the page. Each entry names what it needs to be shown
+// again; a booking already made is never offered as a form a second time.
+
+/** Shows a step as a new history entry. */
+function go(step, extra) {
+  history.pushState({ step, ...extra }, "");
+  show(step);
+}
+
+/** @param {{step?: string, service?: number, slot?: import("./api.js").Slot}|null} state */
+function restore(state) {
+  const step = state?.step || "services";
+  const s = st.services.find((x) => x.id === state?.service);
+  if (step === "done" && st.booked) { show("done"); return; }
+  if (step === "services" || !s) { show("services"); return; }
+  if (st.service?.id !== s.id || !st.picker) selectService(s);
+  if (step === "form" && state.slot && !st.booked) { selectSlot(state.slot); show("form"); return; }
+  show("slots");
+  if (!$("slots-notice").hidden) $("slots-notice").focus();
+}
+
+function show(step) { showView("v-" + step); }
 
 async function loadServices() {
   const status = $("services-status");
   tr(status, "common.loading");
   let list;
   try {
-    list = await api.services();
+    list = st.services = await api.services();
   } catch (e) {
     tr(status, "errors.network");
     return;
@@ -42,19 +76,39 @@ async function loadServices() {
 }
 
 function pickService(s) {
+  selectService(s);
+  go("slots", { service: s.id });
+}
+
+function selectService(s) {
   st.service = s;
+  st.booked = false;
   $("slots-h1").textContent = s.name;
   $("service-desc").textContent = s.description || "";
-  showView("v-slots");
-  mountPicker($("picker"), { serviceId: s.id, onPick: pickSlot });
+  $("slots-notice").hidden = true;
+  st.picker = mountPicker($("picker"), { serviceId: s.id, onPick: pickSlot });
 }
 
 function pickSlot(slot) {
+  selectSlot(slot);
+  go("form", { service: st.service.id, slot: { start: slot.start, end: slot.end } });
+}
+
+function selectSlot(slot) {
   st.slot = slot;
+  st.booked = false;
+  $("slots-notice").hidden = true;
   tr($("chosen"), "book.chosen", { service: st.service.name, startDate: slot.start, startTime: slot.start, endTime: slot.end });
   clearErrors($("book-form"));
-  showView("v-form");
   prepareChallenge();
+}
+
+/** Somebody else booked the chosen time first: back to the times, without it. */
+function lostRace() {
+  st.picker.taken(st.slot.start);
+  tr($("slots-notice"), "errors.slot_taken");
+  $("slots-notice").hidden = false;
+  history.back(); // the form's entry sits on the times' one
 }
 
 /** Starts solving a fresh challenge unless one is under way or still fresh. */
@@ -114,13 +168,13 @@ async function submit(e) {
     const b = await api.book({
       service_id: st.service.id, start: st.slot.start,
       name: f.namedItem("name").value, email: f.namedItem("email").value,
-      topic: f.namedItem("topic").value, language: f.namedItem("language").value,
+      topic: f.namedItem("topic").value, language: f.namedItem("language").value, locale: lang(),
       consent: f.namedItem("consent").checked, altcha: altcha || undefined,
     });
     booked = true;
     showDone(b);
   } catch (err) {
-    if (err.code === "slot_taken") { showView("v-slots"); tr($("slots-status"), "errors.slot_taken"); return; }
+    if (err.code === "slot_taken") { lostRace(); return; }
     showErrors(form, err, "book.err");
   } finally {
     btn.disabled = false;
@@ -130,11 +184,13 @@ async function submit(e) {
 
 /** @param {import("./api.js").Booking} b */
 function showDone(b) {
-  const manageToken = b.manage_url.split("/").pop();
+  const manageToken = new URL(b.manage_url).pathname.split("/").pop(); // without ?lang=
   const box = $("done-box");
   box.textContent = "";
   box.append(
-    el("p", { text: "book.doneIntro" }),
+    // Without a configured mail relay the confirmation waits in the queue:
+    // say so instead of promising a mail (the links below are what counts).
+    el("p", { id: "done-intro", text: b.mail_delivery === false ? "book.doneIntroNoMail" : "book.doneIntro" }),
     el("dl", { class: "facts" },
       el("dt", { text: "book.service" }), el("dd", {}, st.service.name),
       el("dt", { text: "book.date" }), el("dd", { id: "done-date", text: "fmt.date", vars: { startDate: b.start } }),
@@ -145,7 +201,11 @@ function showDone(b) {
     el("p", { text: "book.keepLinks" }),
     el("div", { class: "actions" },
       el("a", { class: "button primary", href: api.icsURL(manageToken), download: `termin-${b.case_number}.ics`, id: "ics-link", text: "book.ics" })));
-  showView("v-done");
+  st.booked = true;
+  st.picker.taken(b.start); // no longer free when the citizen goes back
+  // The form's entry becomes the confirmation: back leads to the times.
+  history.replaceState({ step: "done", service: st.service.id }, "");
+  show("done");
 }
 
 main();

@@ -4,21 +4,59 @@
 // static and generated content alike without reloading (a call goes on).
 import { fmtDate, fmtShortDate, fmtTime } from "./format.js";
 
-export const LANGS = ["de", "en"];
-const state = { lang: "de", catalog: /** @type {Record<string,string>} */ ({}), listeners: /** @type {Function[]} */ ([]) };
+/** Languages of the citizen's pages; staff pages stay German and English. */
+export const LANGS = ["de", "en", "tr", "ar", "uk", "ru", "pl"];
+export const STAFF_LANGS = ["de", "en"];
+/** Written right to left. */
+const RTL = ["ar"];
+const state = {
+  lang: "de",
+  catalog: /** @type {Record<string,string>} */ ({}),
+  fallback: /** @type {Record<string,string>} */ ({}),
+  listeners: /** @type {Function[]} */ ([]),
+};
 
-function pickLang() {
-  const q = new URLSearchParams(location.search).get("lang");
-  if (q && LANGS.includes(q)) { localStorage.setItem("lang", q); return q; }
-  const s = localStorage.getItem("lang");
-  return s && LANGS.includes(s) ? s : "de";
+/** @returns {string[]} the languages this page is offered in */
+export function langs() {
+  return /^\/(staff|admin)(\/|$)/.test(location.pathname) ? STAFF_LANGS : LANGS;
 }
 
-async function load(lang) {
+/**
+ * ?lang= first (links in mails carry the booking's language), then the
+ * language chosen earlier, then the browser's preferred languages on a first
+ * visit, then German. A choice the page does not offer (Turkish on a staff
+ * page) falls through to the next source.
+ */
+function pickLang() {
+  const offered = langs();
+  const q = new URLSearchParams(location.search).get("lang");
+  if (q && offered.includes(q)) { localStorage.setItem("lang", q); return q; }
+  const s = localStorage.getItem("lang");
+  if (s && offered.includes(s)) return s;
+  for (const l of navigator.languages || []) {
+    const primary = l.toLowerCase().split("-")[0];
+    if (offered.includes(primary)) return primary;
+  }
+  return "de";
+}
+
+/** @param {string} lang */
+async function fetchCatalog(lang) {
   const res = await fetch(new URL(`../i18n/${lang}.json`, import.meta.url));
-  state.catalog = await res.json();
+  return res.json();
+}
+
+/**
+ * The catalogs beyond German and English hold the citizen's keys only
+ * (docs/frontend.md); English stands in for a key one of them lacks.
+ */
+async function load(lang) {
+  const [catalog, fallback] = await Promise.all([fetchCatalog(lang), STAFF_LANGS.includes(lang) ? {} : fetchCatalog("en")]);
+  state.catalog = catalog;
+  state.fallback = fallback;
   state.lang = lang;
   document.documentElement.lang = lang;
+  document.documentElement.dir = RTL.includes(lang) ? "rtl" : "ltr";
 }
 
 export async function init() { await load(pickLang()); apply(document); }
@@ -36,7 +74,7 @@ function fmtVar(name, v) {
 
 /** @param {string} key @param {Record<string, any>} [vars] @returns {string} */
 export function t(key, vars) {
-  const s = state.catalog[key];
+  const s = state.catalog[key] ?? state.fallback[key];
   if (s === undefined) return key;
   return vars ? s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? fmtVar(k, vars[k]) : m)) : s;
 }

@@ -7,7 +7,8 @@ import { mountPicker } from "./slots.js";
 import { $, el, errorText, initPage } from "./ui.js";
 
 const KEY = "sprechstunde.manage";
-const st = { token: "", booking: /** @type {import("./api.js").Booking|null} */ (null), pick: /** @type {import("./api.js").Slot|null} */ (null) };
+const st = { token: "", booking: /** @type {import("./api.js").Booking|null} */ (null), pick: /** @type {import("./api.js").Slot|null} */ (null),
+  picker: /** @type {{taken: (start: string) => void}|null} */ (null) };
 
 async function main() {
   await initPage();
@@ -71,7 +72,7 @@ async function cancel() {
 
 function openRebook() {
   $("rebook-area").hidden = false;
-  mountPicker($("picker"), {
+  st.picker = mountPicker($("picker"), {
     serviceId: st.booking.service_id,
     onPick: (s) => {
       st.pick = s;
@@ -87,7 +88,7 @@ async function rebook() {
   try {
     const b = await api.rebook(st.token, st.pick.start);
     if (b.manage_url) {
-      st.token = b.manage_url.split("/").pop();
+      st.token = new URL(b.manage_url).pathname.split("/").pop(); // without ?lang=
       sessionStorage.setItem(KEY, st.token);
     }
     $("rebook-confirm").hidden = true;
@@ -96,6 +97,7 @@ async function rebook() {
     tr($("manage-status"), "manage.rebooked");
   } catch (err) {
     $("rebook-question").textContent = errorText(err);
+    if (err.code === "slot_taken") st.picker.taken(st.pick.start);
   }
 }
 

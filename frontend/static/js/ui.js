@@ -1,6 +1,8 @@
 // Shared page furniture: header with language switch, footer with the
 // legally required links, form error display, small DOM helpers.
 import * as i18n from "./i18n.js";
+import { langSwitch } from "./langswitch.js";
+import { api, ApiError } from "./api.js";
 
 const { t, tr } = i18n;
 
@@ -34,21 +36,13 @@ const ICON = '<svg aria-hidden="true" focusable="false" viewBox="0 0 32 32"><rec
  * @param {{href:string,key:string}[]} [opts.nav] extra header links
  */
 export async function initPage(opts = {}) {
-  await i18n.init();
+  const [, office] = await Promise.all([i18n.init(), officeInfo()]);
   const main = document.querySelector("main");
   const skip = el("a", { class: "skip", href: "#main", text: "common.skip" });
   const brand = el("a", { class: "brand", href: "/" });
   brand.innerHTML = ICON;
   brand.append(el("span", { text: "common.brand" }));
-  const langBtn = el("button", { type: "button", id: "lang-switch" });
-  const setLangLabel = () => {
-    const other = i18n.lang() === "de" ? "en" : "de";
-    langBtn.setAttribute("lang", other);
-    langBtn.textContent = other === "en" ? "English" : "Deutsch";
-    langBtn.dataset.target = other;
-  };
-  setLangLabel();
-  langBtn.addEventListener("click", async () => { await i18n.setLang(langBtn.dataset.target); setLangLabel(); });
+  const langBtn = langSwitch();
   const navItems = (opts.nav || []).map((n) => el("li", {}, el("a", { href: n.href, text: n.key })));
   const header = el("header", { class: "site" }, brand,
     el("nav", { label: "common.navLabel" }, el("ul", {}, navItems, el("li", {}, langBtn))));
@@ -56,7 +50,8 @@ export async function initPage(opts = {}) {
     el("nav", { label: "common.footerLabel" }, el("ul", {},
       el("li", {}, el("a", { href: "/barrierefreiheit", text: "common.a11y" })),
       el("li", {}, el("a", { href: "/datenschutz", text: "common.privacy" })),
-      el("li", {}, el("a", { href: "mailto:barrierefreiheit@amt.example?subject=Barriere%20melden", text: "common.feedback" })),
+      el("li", {}, el("a", { href: "/impressum", text: "common.imprint" })),
+      office.accessibility_contact ? el("li", {}, el("a", { href: "mailto:" + encodeURIComponent(office.accessibility_contact) + "?subject=Barriere%20melden", text: "common.feedback" })) : null,
       el("li", {}, el("a", { href: "/staff", text: "common.staffLogin" })))));
   document.body.prepend(skip, header);
   main.after(footer);
@@ -78,6 +73,19 @@ export function showView(id, focus = true) {
   return view;
 }
 
+/** @type {Promise<import("./api.js").Office>|null} */
+let officeOnce = null;
+
+/**
+ * The configured office (GET /api/v1/office), asked once per page; a page
+ * still renders, without the office's details, when it cannot be read.
+ * @returns {Promise<import("./api.js").Office>}
+ */
+export function officeInfo() {
+  officeOnce ||= api.office().catch(() => ({ name: "", address: "", controller: "", privacy_contact: "", accessibility_contact: "" }));
+  return officeOnce;
+}
+
 /** Removes the field errors of a form. @param {HTMLFormElement} form */
 export function clearErrors(form) {
   for (const e of form.querySelectorAll(".error[data-for]")) { e.hidden = true; e.textContent = ""; delete e.dataset.i18n; }
@@ -89,7 +97,8 @@ export function clearErrors(form) {
 /**
  * Shows the API's field errors next to the fields (aria-invalid and
  * aria-describedby tie them to the input) and focuses the first.
- * Messages come from the catalog by field; the API's English text is a fallback.
+ * Messages come from the catalog by field (see fieldKey); a message the page
+ * made itself (no ApiError) is shown as it is.
  * @param {HTMLFormElement} form
  * @param {import("./api.js").ApiError} err
  * @param {string} prefix catalog prefix for field messages
@@ -101,16 +110,14 @@ export function showErrors(form, err, prefix) {
     const input = form.elements.namedItem(field);
     const box = form.querySelector(`.error[data-for="${field}"]`);
     if (!input || !box) continue;
-    const key = `${prefix}.${field}`;
-    if (t(key) !== key) tr(box, key); else box.textContent = msg;
+    if (err instanceof ApiError) tr(box, fieldKey(prefix, field)); else box.textContent = msg;
     box.hidden = false;
     input.setAttribute("aria-invalid", "true");
     first ||= input;
   }
   const summary = form.querySelector(".form-error");
   if (summary && (!first || err.code !== "invalid")) {
-    const key = "errors." + err.code;
-    if (t(key) !== key) tr(summary, key); else summary.textContent = err.message;
+    tr(summary, errorKey(err));
     summary.hidden = false;
     if (!first) summary.focus();
   }
@@ -123,11 +130,24 @@ export function describe(input, ...ids) {
   input.setAttribute("aria-describedby", [...new Set([...cur, ...ids])].join(" "));
 }
 
-/** Translated message for an API error. */
-export function errorText(err) {
-  const key = "errors." + (err && err.code);
-  return t(key) !== key ? t(key) : (err && err.message) || t("errors.unknown");
+/**
+ * Catalog key of a field's problem: the form's own text, else the field's
+ * common one, else a general one. The API's reasons are English and for
+ * developers; a page never shows them.
+ */
+export function fieldKey(prefix, field) {
+  for (const key of [`${prefix}.${field}`, `field.${field}`]) if (t(key) !== key) return key;
+  return "errors.field";
 }
+
+/** Catalog key of an API error's code, or the general one. */
+export function errorKey(err) {
+  const key = "errors." + (err && err.code);
+  return t(key) !== key ? key : "errors.unknown";
+}
+
+/** Translated message for an API error. */
+export function errorText(err) { return t(errorKey(err)); }
 
 /** Puts a translated message into a status element. */
 export function status(elem, key, vars) { tr(elem, key, vars); elem.hidden = false; }
