@@ -31,7 +31,7 @@ func TestBrowserConsoleCaseContext(t *testing.T) {
 		}
 	}
 	clk.wait("case found without ?case=", `document.getElementById("console-h1").textContent.includes(`+jsString(bk.CaseNumber)+`) && document.getElementById("case-status").textContent.startsWith("Stand des Vorgangs")`)
-	clk.wait("room not open: nothing to end", `document.getElementById("room-status").textContent !== "" && document.getElementById("end-call").hidden`)
+	clk.wait("room not open: nothing to end", `document.getElementById("room-status").textContent.startsWith("Der Raum öffnet am") && document.getElementById("end-call").hidden`)
 	clk.a11y("console case context")
 
 	clk.open("/staff?lang=de")

@@ -14,7 +14,7 @@ import { renderTimeline } from "./timeline.js";
 import { $, el, errorText, initPage, showErrors, clearErrors, showView } from "./ui.js";
 
 const dbg = (window.sprechstunde ||= {});
-const st = { id: 0, caseNo: "", end: "", me: /** @type {any} */ (null), case: /** @type {any} */ (null), room: /** @type {RoomClient|null} */ (null) };
+const st = { id: 0, caseNo: "", end: "", opens: "", me: /** @type {any} */ (null), case: /** @type {any} */ (null), room: /** @type {RoomClient|null} */ (null) };
 const notes = waitingNotes(() => st.room);
 
 async function main() {
@@ -74,6 +74,7 @@ async function connect() {
   }
   st.caseNo ||= first.room.appointment.case_number;
   st.end = first.room.not_after || first.room.appointment.end || st.end;
+  st.opens = first.room.not_before;
   setHeading();
   $("room-status").textContent = "";
   let stream = null;
@@ -100,9 +101,11 @@ async function connect() {
     renderWaiting([]);
     // Staff texts, not the citizen's; while the slot runs the room can open again.
     const open = !!st.end && Date.now() < Date.parse(st.end);
-    tr($("room-status"), open ? "console.endedOpen" : "console.ended", { reason: t("console.end." + reason), endTime: st.end });
+    const early = reason === "too_early";
+    if (early) tr($("room-status"), "console.end.too_early", { openDay: st.opens, openTime: st.opens });
+    else tr($("room-status"), open ? "console.endedOpen" : "console.ended", { reason: t("console.end." + reason), endTime: st.end });
     const again = $("rejoin");
-    tr(again, reason === "closed_by_clerk" ? "console.reopen" : "console.rejoin");
+    tr(again, early ? "console.enter" : reason === "closed_by_clerk" ? "console.reopen" : "console.rejoin");
     again.hidden = !open;
     $("end-call").hidden = true;
     loadCase();
