@@ -65,7 +65,7 @@ type bookingRequestJSON struct {
 	Topic     string `json:"topic"`
 	Language  string `json:"language"` // conversation language
 	Locale    string `json:"locale"`   // language of the pages and mails
-	Altcha    string `json:"altcha"` // proof-of-work solution, see bookingchallenge.go
+	Altcha    string `json:"altcha"`   // proof-of-work solution, see bookingchallenge.go
 }
 
 type bookingJSON struct {
@@ -77,6 +77,14 @@ type bookingJSON struct {
 	Status     string `json:"status"`
 	JoinURL    string `json:"join_url,omitempty"`
 	ManageURL  string `json:"manage_url,omitempty"`
+}
+
+// bookedJSON is the answer to a booking: it also says whether mail can be
+// sent at all, so the confirmation page does not promise a mail that waits
+// for an SMTP relay nobody configured.
+type bookedJSON struct {
+	bookingJSON
+	MailDelivery bool `json:"mail_delivery"`
 }
 
 func (a *API) toBookingJSON(ap booking.Appointment) bookingJSON {
@@ -109,7 +117,7 @@ func (a *API) handleBook(c echo.Context) error {
 	out.JoinURL = mailer.JoinURL(a.cfg.PublicURL, res.JoinToken, res.Appointment.Locale)
 	out.ManageURL = mailer.ManageURL(a.cfg.PublicURL, res.ManageToken, res.Appointment.Locale)
 	a.log.Info("appointment booked", "appointment", res.Appointment.ID, "case", res.Appointment.CaseNumber)
-	return c.JSON(http.StatusCreated, out)
+	return c.JSON(http.StatusCreated, bookedJSON{bookingJSON: out, MailDelivery: a.smtpConfigured})
 }
 
 func (a *API) handleManageGet(c echo.Context) error {
