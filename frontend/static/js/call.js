@@ -122,11 +122,14 @@ export function mountCall(root, room, opts) {
     log.append(el("p", {}, el("strong", {}, who + ": "), m.text));
     log.scrollTop = log.scrollHeight;
   });
-  // The self view moves out of the way of a shared screen.
+  // The self view moves out of the way of a shared screen, and sits below
+  // the text while nobody else is there (it would cover what is above).
   const layout = () => {
     empty.hidden = tiles.size > 0;
+    stage.toggleAttribute("data-alone", tiles.size === 0);
     stage.toggleAttribute("data-screen", tiles.hasScreen);
   };
+  layout();
   room.on("track", ({ stream, participantId, screen: isScreen }) => {
     const v = tiles.add(stream, participantId, isScreen);
     if (!v.dataset.watched) { v.dataset.watched = "1"; watchFirstFrame(v); }
