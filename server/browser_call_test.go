@@ -1,0 +1,73 @@
+package server
+
+import (
+	"testing"
+
+	"github.com/chromedp/chromedp/kb"
+)
+
+// TestBrowserCallTilesAndWaitingRoom: the waiting citizen sees their own
+// picture, learns that the clerk is there and reads the clerk's preset
+// note in their own language; in the call every tile names the person and
+// their role, and a muted microphone shows on the tile the others see. A
+// tile is pinned large from the keyboard, and a leave is announced.
+// Waiting room and call pass axe in both languages.
+func TestBrowserCallTilesAndWaitingRoom(t *testing.T) {
+	env := browserEnv(t, func(c *Config) { c.BookingChallenge.Enabled = false })
+	f, b, clk := consoleFixture(t, env)
+
+	cit := b.tab("citizen")
+	cit.open(pathOf(t, f.booking.JoinURL))
+	cit.wait("device check", `document.documentElement.dataset.view === "v-check"`)
+	cit.wait("camera preview", `document.getElementById("preview").videoWidth > 0`)
+	cit.click("#to-waiting")
+	cit.wait("waiting", `document.documentElement.dataset.room === "waiting"`)
+	cit.wait("no clerk yet", `document.getElementById("clerk-presence").dataset.present === "0"`)
+	cit.wait("self view", `document.getElementById("wait-self").videoWidth > 0`)
+
+	clk.open("/staff/console/" + itoa(f.booking.ID))
+	clk.wait("clerk connected", `document.documentElement.dataset.room === "admitted"`)
+	clk.wait("citizen waiting", `document.querySelector("#waiting-list [data-note] [data-preset]")`)
+	cit.wait("clerk there", `document.getElementById("clerk-presence").dataset.present === "1"`)
+	// A preset arrives in the citizen's language, whatever the clerk's.
+	clk.switchLang("de")
+	cit.switchLang("en")
+	clk.click(`#waiting-list [data-preset="in_5_min"]`)
+	cit.wait("the clerk's note", `document.getElementById("wait-note").dataset.preset === "in_5_min" && document.getElementById("wait-note").textContent.includes("I will be with you in 5 minutes.")`)
+	cit.switchLang("de")
+	cit.wait("the note in German", `document.getElementById("wait-note").textContent.includes("Ich bin in 5 Minuten bei Ihnen.")`)
+	cit.checkpoint("waiting room with the clerk's note")
+	clk.checkpoint("console with a note sent")
+
+	clk.click("#waiting-list [data-admit]")
+	cit.wait("in the call", `document.documentElement.dataset.view === "v-call"`)
+	citizenPID := eval[string](cit, `window.sprechstunde.room.participantId`)
+	tile := `document.querySelector('#remotes .tile[data-participant="` + citizenPID + `"]:not([data-screen])')`
+	clk.wait("the citizen's tile named", tile+` && `+tile+`.querySelector(".tile-name").textContent === "Erika Mustermann" && `+tile+`.querySelector(".tile-role").dataset.i18n === "call.role.citizen"`)
+	cit.wait("the clerk's tile named", `(() => { const f = document.querySelector("#remotes .tile");
+		return f && f.querySelector(".tile-name").textContent !== "" && f.querySelector(".tile-role").dataset.i18n === "call.role.clerk"; })()`)
+
+	// The citizen mutes; the button says the new state and the next action,
+	// and the clerk's tile of the citizen shows the muted microphone.
+	if got := eval[string](cit, `document.querySelector("#btn-mic span").dataset.i18n`); got != "call.micIsOn" {
+		t.Errorf("mic button before = %q", got)
+	}
+	if eval[bool](clk, tile+`.querySelector("[data-mic-off]").hidden`) != true {
+		t.Error("the citizen's tile shows a muted microphone before muting")
+	}
+	cit.click("#btn-mic")
+	cit.wait("mic button says muted", `document.getElementById("btn-mic").getAttribute("aria-pressed") === "true" && document.querySelector("#btn-mic span").dataset.i18n === "call.micIsOff"`)
+	clk.wait("muted on the clerk's tile", `!`+tile+`.querySelector("[data-mic-off]").hidden`)
+
+	// Pin the citizen's tile large with the keyboard only.
+	clk.tabTo(`#remotes .tile[data-participant="` + citizenPID + `"] .tile-pin`)
+	clk.key(kb.Enter)
+	clk.wait("tile pinned", tile+`.hasAttribute("data-pinned") && `+tile+`.querySelector(".tile-pin").getAttribute("aria-pressed") === "true"`)
+
+	cit.checkpoint("call with tiles")
+	clk.checkpoint("console call with tiles")
+
+	// The citizen leaves: the clerk reads it, visibly and in the live region.
+	cit.click("#btn-leave")
+	clk.wait("leave announced", `document.getElementById("call-events").textContent.includes("Erika Mustermann")`)
+}
