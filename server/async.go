@@ -40,7 +40,8 @@ func (a *App) setupAsync(ctx context.Context, opt *booking.Options) error {
 	if err := a.setupBookingChallenge(key); err != nil {
 		return err
 	}
-	opt.Mailer = mailer.NewRenderer(mailer.Options{PublicURL: a.cfg.PublicURL, From: a.cfg.MailFrom, Location: a.cfg.Location(), Now: a.now})
+	opt.Mailer = mailer.NewRenderer(mailer.Options{PublicURL: a.cfg.PublicURL, From: a.cfg.MailFrom, Location: a.cfg.Location(), Now: a.now,
+		OfficeName: a.cfg.Office.Name, OfficeAddress: a.cfg.Office.Address})
 	opt.Reminders = reminders
 	opt.NoShowGrace = a.cfg.NoShowGrace
 	opt.Retention = a.cfg.Retention.domain()

@@ -25,6 +25,7 @@ type Renderer struct {
 	domain    string // right-hand side of UIDs and Message-IDs
 	loc       *time.Location
 	now       func() time.Time
+	office    []string // signature lines: the office's name and address
 	text      *texttemplate.Template
 	html      *htmltemplate.Template
 }
@@ -35,14 +36,18 @@ type Options struct {
 	From      string         // organizer of invitations
 	Location  *time.Location // the office's time zone
 	Now       func() time.Time
+	// OfficeName and OfficeAddress (lines separated by newlines) sign
+	// every mail under its footer; empty ones are left out.
+	OfficeName, OfficeAddress string
 }
 
 // NewRenderer returns a renderer for o.
 func NewRenderer(o Options) *Renderer {
 	return &Renderer{
 		publicURL: o.PublicURL, from: o.From, domain: Domain(o.PublicURL), loc: o.Location, now: o.Now,
-		text: texttemplate.Must(texttemplate.New("text").Parse(textMailTemplate)),
-		html: htmltemplate.Must(htmltemplate.New("html").Parse(htmlMailTemplate)),
+		office: officeLines(o.OfficeName, o.OfficeAddress),
+		text:   texttemplate.Must(texttemplate.New("text").Parse(textMailTemplate)),
+		html:   htmltemplate.Must(htmltemplate.New("html").Parse(htmlMailTemplate)),
 	}
 }
 
@@ -62,6 +67,18 @@ type mailView struct {
 	JoinLabel, JoinURL     string
 	ManageLabel, ManageURL string
 	Footer                 string
+	Office                 []string
+}
+
+// officeLines are the non-blank lines of the office's name and address.
+func officeLines(name, address string) []string {
+	var out []string
+	for _, l := range strings.Split(name+"\n"+address, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 const textMailTemplate = `{{.Heading}}
@@ -76,7 +93,8 @@ const textMailTemplate = `{{.Heading}}
 {{end}}
 --
 {{.Footer}}
-`
+{{range .Office}}{{.}}
+{{end}}`
 
 const htmlMailTemplate = `<!DOCTYPE html>
 <html lang="{{.Lang}}"><head><meta charset="utf-8"><title>{{.Subject}}</title></head>
@@ -86,6 +104,7 @@ const htmlMailTemplate = `<!DOCTYPE html>
 {{if .JoinURL}}<p><a href="{{.JoinURL}}">{{.JoinLabel}}</a></p>{{end}}
 {{if .ManageURL}}<p><a href="{{.ManageURL}}">{{.ManageLabel}}</a></p>{{end}}
 <p style="color:#555;font-size:small">{{.Footer}}</p>
+{{if .Office}}<p style="color:#555;font-size:small">{{range $i, $l := .Office}}{{if $i}}<br>{{end}}{{$l}}{{end}}</p>{{end}}
 </body></html>
 `
 
@@ -95,7 +114,8 @@ func (r *Renderer) Render(d booking.MailData) (booking.Mail, error) {
 	ap := d.Appointment
 	start, end := ap.Start.In(r.loc), ap.End.In(r.loc)
 	// The subject becomes a mail header: it must stay on one line.
-	v := mailView{Lang: lang, Subject: ical.SafeLine(fmt.Sprintf(t.subject[d.Kind], ap.CaseNumber)), Heading: t.heading[d.Kind], Footer: t.footer}
+	v := mailView{Lang: lang, Subject: ical.SafeLine(fmt.Sprintf(t.subject[d.Kind], ap.CaseNumber)), Heading: t.heading[d.Kind], Footer: t.footer,
+		Office: r.office}
 	if d.Kind == booking.MailReminder {
 		v.Heading = fmt.Sprintf(t.reminder, t.hoursFmt(d.Before))
 	}
