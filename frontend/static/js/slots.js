@@ -18,6 +18,8 @@ const LOOKAHEAD_DAYS = 56;
  */
 export function mountPicker(root, opts) {
   const st = { monday: mondayOf(today()), day: "", slots: /** @type {import("./api.js").Slot[]} */ ([]) };
+  /** Times lost to another booking while the page was open. */
+  const taken = new Set();
   root.textContent = "";
   const prev = el("button", { type: "button", id: "week-prev", text: "slots.prev" });
   const next = el("button", { type: "button", id: "week-next", text: "slots.next" });
@@ -33,18 +35,29 @@ export function mountPicker(root, opts) {
   times.addEventListener("keydown", (e) => arrows(e, times, ["ArrowLeft", "ArrowUp"], ["ArrowRight", "ArrowDown"]));
 
   async function load(monday, focusHeading = true) {
+    if (st.monday !== monday) { days.textContent = ""; times.textContent = ""; }
     st.monday = monday;
     const first = monday < today() ? today() : monday;
     prev.disabled = monday <= mondayOf(today());
     setText(heading, "slots.week", { fromDay: monday, toDay: addDays(monday, 6) });
     setText(status, "common.loading");
-    days.textContent = ""; times.textContent = "";
+    let list;
     try {
-      st.slots = await api.slots(opts.serviceId, first, addDays(monday, 6));
+      list = await api.slots(opts.serviceId, first, addDays(monday, 6));
     } catch (e) {
       setText(status, "errors.network");
       return;
     }
+    if (st.monday !== monday) return; // a later load has taken over
+    st.slots = list.filter((s) => !taken.has(s.start));
+    render();
+    if (focusHeading) heading.focus();
+  }
+
+  /** Draws the week from st.slots, keeping the chosen day while it has times. */
+  function render() {
+    const monday = st.monday;
+    days.textContent = ""; times.textContent = "";
     const byDay = groupByDay(st.slots);
     for (let i = 0; i < 7; i++) {
       const d = addDays(monday, i);
@@ -60,10 +73,9 @@ export function mountPicker(root, opts) {
       offerNext(addDays(monday, 7));
     } else {
       setText(status, "slots.found", { n: st.slots.length });
-      const firstDay = [...byDay.keys()][0];
-      showDay(firstDay, byDay.get(firstDay), false);
+      const day = byDay.has(st.day) ? st.day : [...byDay.keys()][0];
+      showDay(day, byDay.get(day), false);
     }
-    if (focusHeading) heading.focus();
   }
 
   async function offerNext(from) {
@@ -93,7 +105,18 @@ export function mountPicker(root, opts) {
   }
 
   load(st.monday, false);
-  return { reload: () => load(st.monday, false) };
+  return {
+    reload: () => load(st.monday, false),
+    // taken withdraws a time somebody else booked at once, then asks the
+    // server for the week again (other times may have gone too); a list
+    // still in flight cannot bring it back.
+    taken(start) {
+      taken.add(start);
+      st.slots = st.slots.filter((s) => s.start !== start);
+      render();
+      load(st.monday, false);
+    },
+  };
 }
 
 function setText(node, key, vars) { tr(node, key, vars); }
