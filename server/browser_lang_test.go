@@ -43,6 +43,7 @@ func TestBrowserLanguages(t *testing.T) {
 	if got := eval[string](p, `document.querySelector("h1").textContent`); got != "Video görüşme randevusu alın" {
 		t.Errorf("?lang=tr: heading %q", got)
 	}
+	p.screenshots("book [tr]")
 	p.open("/staff?lang=tr")
 	if got := eval[string](p, `document.documentElement.lang`); got != "de" && got != "en" {
 		t.Errorf("staff page in %q", got)
@@ -52,12 +53,17 @@ func TestBrowserLanguages(t *testing.T) {
 	if got := eval[string](p, `document.dir + " " + getComputedStyle(document.querySelector("main")).direction`); got != "rtl rtl" {
 		t.Errorf("Arabic page: dir and direction %q, want rtl", got)
 	}
+	if w := eval[int](p, `document.documentElement.scrollWidth - innerWidth`); w > 0 {
+		t.Errorf("Arabic page %d px wider than the window", w)
+	}
 	p.axeCheck("booking page [ar]")
+	p.screenshots("book [ar]")
 	p.open("/datenschutz") // the choice holds on the next page
 	if got := eval[string](p, `document.documentElement.lang + " " + document.dir`); got != "ar rtl" {
 		t.Errorf("next page after choosing Arabic: %q", got)
 	}
 	p.axeCheck("privacy notice [ar]")
+	p.screenshots("privacy notice [ar]")
 
 	p.open("/?lang=en")
 	p.click("[data-service]")
@@ -69,6 +75,7 @@ func TestBrowserLanguages(t *testing.T) {
 	p.click("#f-consent")
 	p.click("#book-submit")
 	p.wait("confirmation", `document.documentElement.dataset.view === "v-done"`)
+	p.screenshots("book confirmation [en]")
 	shown := eval[string](p, `document.getElementById("join-link").href`)
 	if !strings.HasSuffix(shown, "?lang=en") {
 		t.Errorf("join link on the confirmation: %s", shown)
