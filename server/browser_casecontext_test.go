@@ -10,7 +10,8 @@ import (
 // bookmark, a link from elsewhere) finds the case from the appointment and
 // shows its context (citizen, topic, conversation language, service,
 // time); while the room is not open it offers no "end for everyone". The
-// calendar shows the interpreter need beside the citizen.
+// calendar shows the interpreter need beside the citizen; notes name
+// their author.
 func TestBrowserConsoleCaseContext(t *testing.T) {
 	env := browserEnv(t, func(c *Config) { c.BookingChallenge.Enabled = false })
 	admin := env.login(testAdminEmail)
@@ -19,6 +20,8 @@ func TestBrowserConsoleCaseContext(t *testing.T) {
 	env.client().mustDo("POST", "/api/v1/bookings", map[string]any{"service_id": svc, "start": slots[len(slots)-1].Start,
 		"name": "Erika Mustermann", "email": "erika@example.org", "topic": "Wohngeld", "language": "tr", "consent": true},
 		http.StatusCreated, &bk)
+
+	env.login("clerk@amt.example").mustDo("POST", "/api/v1/cases/"+bk.CaseNumber+"/notes", map[string]any{"text": "Antrag liegt vor."}, http.StatusCreated, nil)
 
 	clk := newBrowser(t, env.srv.URL).tab("console")
 	clk.signIn("clerk@amt.example")
@@ -32,6 +35,7 @@ func TestBrowserConsoleCaseContext(t *testing.T) {
 	}
 	clk.wait("case found without ?case=", `document.getElementById("console-h1").textContent.includes(`+jsString(bk.CaseNumber)+`) && document.getElementById("case-status").textContent.startsWith("Stand des Vorgangs")`)
 	clk.wait("room not open: nothing to end", `document.getElementById("room-status").textContent.startsWith("Der Raum öffnet am") && document.getElementById("end-call").hidden`)
+	clk.wait("note names its author", `document.querySelector("#timeline li.note")?.textContent.startsWith("Notiz von Frau Schmidt,")`)
 	clk.a11y("console case context")
 
 	clk.open("/staff?lang=de")

@@ -48,10 +48,11 @@ func (a *API) handleClerkAppointments(c echo.Context) error {
 }
 
 type noteJSON struct {
-	ID        int64  `json:"id"`
-	Text      string `json:"text"`
-	AuthorID  int64  `json:"author_id"`
-	CreatedAt string `json:"created_at"`
+	ID         int64  `json:"id"`
+	Text       string `json:"text"`
+	AuthorID   int64  `json:"author_id"`
+	AuthorName string `json:"author_name,omitempty"`
+	CreatedAt  string `json:"created_at"`
 }
 
 type eventJSON struct {
@@ -95,7 +96,20 @@ func (a *API) handleCase(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, a.toCaseJSON(cs))
+	return a.caseAnswer(c, cs)
+}
+
+// caseAnswer sends a case with its notes' author names.
+func (a *API) caseAnswer(c echo.Context, cs booking.Case) error {
+	names, err := a.office.NoteAuthors(c.Request().Context(), cs)
+	if err != nil {
+		return err
+	}
+	out := a.toCaseJSON(cs)
+	for i := range out.Notes {
+		out.Notes[i].AuthorName = names[out.Notes[i].AuthorID]
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 type noteInputJSON struct {
@@ -107,11 +121,14 @@ func (a *API) handleAddNote(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	n, err := a.office.AddNote(c.Request().Context(), staff(c).actor(), c.Param("number"), req.Text)
+	st := staff(c)
+	n, err := a.office.AddNote(c.Request().Context(), st.actor(), c.Param("number"), req.Text)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, a.toNoteJSON(n))
+	out := a.toNoteJSON(n)
+	out.AuthorName = st.user.Name
+	return c.JSON(http.StatusCreated, out)
 }
 
 type statusInputJSON struct {
@@ -130,7 +147,7 @@ func (a *API) handleCaseStatus(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, a.toCaseJSON(cs))
+	return a.caseAnswer(c, cs)
 }
 
 func isConflict(err error) bool { return errors.Is(err, booking.ErrConflict) }

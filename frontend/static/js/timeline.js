@@ -87,7 +87,7 @@ export function renderTimeline(ol, kase) {
   const main = [], technical = [];
   for (const e of entries) {
     if (e.note) {
-      main.push(el("li", { class: "note" }, el("strong", { text: "console.noteAt", vars: { atDay: e.note.created_at, atTime: e.note.created_at } }), " ", e.note.text));
+      main.push(el("li", { class: "note" }, el("strong", { text: e.note.author_name ? "console.noteBy" : "console.noteAt", vars: { atDay: e.note.created_at, atTime: e.note.created_at, author: e.note.author_name || "" } }), " ", e.note.text));
     } else {
       (TECHNICAL.has(e.ev.type) ? technical : main).push(eventItem(e.ev));
     }
