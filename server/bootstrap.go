@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/sprechstunde/sprechstunde/booking"
 )
@@ -84,12 +85,33 @@ func (a *App) seedDemo(ctx context.Context, stdout io.Writer) error {
 			}
 		}
 	}
-	fmt.Fprintf(stdout, `
-Demo office ready at %s
-  Admin: admin@demo.example / %s
-  Clerk: sachbearbeitung@demo.example / %s
-  Two services with weekday hours 08:00–16:00 (%s). These passwords are shown only now.
-
-`, a.cfg.PublicURL, adminPW, clerkPW, a.cfg.Timezone)
+	printDemoBanner(stdout, a.cfg.PublicURL, a.cfg.Database, a.cfg.Timezone, adminPW, clerkPW)
 	return nil
+}
+
+// printDemoBanner is the last thing a first `make run` prints: where to
+// book, where staff sign in, the logins, and how to get new ones (the
+// passwords are stored only as hashes).
+func printDemoBanner(w io.Writer, publicURL, database, timezone, adminPW, clerkPW string) {
+	base := strings.TrimSuffix(publicURL, "/")
+	fmt.Fprintf(w, `
+Demo office ready at %s
+  Citizens book at   %s/
+  Staff sign in at   %s/staff  (administration: %s/admin)
+    Admin: admin@demo.example / %s
+    Clerk: sachbearbeitung@demo.example / %s
+  Two services with weekday hours 08:00–16:00 (%s). These passwords are shown only now.
+  New logins: the admin resets passwords and adds staff at %s/admin; or stop the server,
+  %s and start it again for a fresh demo office.
+
+`, base, base, base, base, adminPW, clerkPW, timezone, base, freshDemoHint(database))
+}
+
+// freshDemoHint says how to empty the database without printing a URL
+// that may carry a password.
+func freshDemoHint(database string) string {
+	if strings.Contains(database, "://") {
+		return "empty the database"
+	}
+	return "delete " + database
 }
