@@ -5,7 +5,8 @@ import "testing"
 // TestBrowserEndForEveryoneAsksAndReopens: "end for everyone" asks in a
 // dialog first (cancel keeps the call); once ended, the citizen reads that
 // the call is paused, not over, and the clerk can open the room again
-// while the slot runs, after which the citizen's page brings them back.
+// while the slot runs, after which the citizen's page brings them back; a
+// second tab taking over gives the first its own heading.
 func TestBrowserEndForEveryoneAsksAndReopens(t *testing.T) {
 	env := browserEnv(t, func(c *Config) { c.BookingChallenge.Enabled = false })
 	f, b, clk := consoleFixture(t, env)
@@ -47,4 +48,13 @@ func TestBrowserEndForEveryoneAsksAndReopens(t *testing.T) {
 	clk.wait("citizen waiting again", `document.querySelector("#waiting-list [data-admit]")`)
 	clk.click("#waiting-list [data-admit]")
 	cit.wait("back in the call", `document.documentElement.dataset.view === "v-call"`)
+
+	// The page opened again in another tab takes over: the first one says
+	// so under its own heading, not "the call has ended".
+	cit2 := b.tab("citizen again")
+	cit2.open("/join?lang=de")
+	cit2.wait("device check", `document.documentElement.dataset.view === "v-check" && document.getElementById("preview").videoWidth > 0`)
+	cit2.click("#to-waiting")
+	cit.wait("taken over", `document.documentElement.dataset.view === "v-end" && document.getElementById("end-h1").dataset.i18n === "join.endH1.replaced"`)
+	cit.axeCheck("join replaced")
 }
