@@ -9,10 +9,18 @@ TEST_PKGS   ?= ./...
 
 .PHONY: run build build-deps test test-deps lint fmt load-tool bench bench-sfu screenshots figures clean
 
-## run: start the server in demo mode (override with SPRECHSTUNDE_DEMO=false)
+## run: build bin/ and start the server in demo mode (override with SPRECHSTUNDE_DEMO=false)
+# The first build compiles Go and the C SQLite driver, minutes on a small
+# machine, so it says so; later builds are incremental. On a terminal the
+# server runs as its own job (bash -m): Ctrl-C reaches it alone, it shuts
+# down cleanly and make ends without an error.
 run: build-deps
-	mkdir -p data
-	SPRECHSTUNDE_DEMO=$${SPRECHSTUNDE_DEMO:-true} $(GO) run . serve
+	@mkdir -p data $(dir $(BIN))
+	@echo ">> Building $(BIN): the first time takes a few minutes (Go and the C SQLite driver compile), later only seconds."
+	@$(GO) build -o $(BIN) .
+	@echo ">> Starting $(BIN) serve (demo mode unless SPRECHSTUNDE_DEMO=false); Ctrl-C stops it."
+	@export SPRECHSTUNDE_DEMO=$${SPRECHSTUNDE_DEMO:-true}; \
+	if [ -t 0 ]; then bash -mc '"$(abspath $(BIN))" serve; exit $$?'; else exec "$(abspath $(BIN))" serve; fi
 
 ## build-deps: the C compiler the SQLite driver (cgo) needs
 build-deps:
