@@ -55,9 +55,12 @@ func TestBrowserCallTilesAndWaitingRoom(t *testing.T) {
 	if eval[bool](clk, tile+`.querySelector("[data-mic-off]").hidden`) != true {
 		t.Error("the citizen's tile shows a muted microphone before muting")
 	}
+	// The fake microphone beeps: the ring comes on while it sounds.
+	clk.wait("the citizen speaking", tile+`.hasAttribute("data-speaking") && !`+tile+`.querySelector(".tile-speaking").hidden`)
 	cit.click("#btn-mic")
 	cit.wait("mic button says muted", `document.getElementById("btn-mic").getAttribute("aria-pressed") === "true" && document.querySelector("#btn-mic span").dataset.i18n === "call.micIsOff"`)
 	clk.wait("muted on the clerk's tile", `!`+tile+`.querySelector("[data-mic-off]").hidden`)
+	clk.wait("no ring while muted", `!`+tile+`.hasAttribute("data-speaking")`)
 
 	// Pin the citizen's tile large with the keyboard only.
 	clk.tabTo(`#remotes .tile[data-participant="` + citizenPID + `"] .tile-pin`)

@@ -256,8 +256,9 @@ export class RoomClient {
   }
 
   /**
-   * The latest audio level (0..1) of each remote participant, read from
-   * the receivers' synchronization sources (cheap, no stats report).
+   * The current audio level (0..1) of each remote participant, from the
+   * audio receivers' inbound-rtp stats (decoded here: the SFU does not
+   * forward the audio-level header extension).
    * @returns {Promise<Map<string, number>>}
    */
   async audioLevels() {
@@ -265,8 +266,10 @@ export class RoomClient {
     if (!this.pc) return out;
     for (const r of this.pc.getReceivers()) {
       const pid = r.track && r.track.kind === "audio" ? this.owners[r.track.id] : "";
-      if (!pid || !r.getSynchronizationSources) continue;
-      for (const s of r.getSynchronizationSources()) out.set(pid, Math.max(out.get(pid) || 0, s.audioLevel || 0));
+      if (!pid) continue;
+      (await r.getStats()).forEach((s) => {
+        if (s.type === "inbound-rtp" && typeof s.audioLevel === "number") out.set(pid, Math.max(out.get(pid) || 0, s.audioLevel));
+      });
     }
     return out;
   }
