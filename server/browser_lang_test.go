@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -58,6 +59,12 @@ func TestBrowserLanguages(t *testing.T) {
 	}
 	p.axeCheck("booking page [ar]")
 	p.screenshots("book [ar]")
+	// Times as in the mails: Western digits, 24-hour clock.
+	p.click("[data-service]")
+	p.wait("times [ar]", `document.querySelectorAll("#day-times .time").length > 0`)
+	if got := eval[string](p, `document.querySelector("#day-times .time").textContent.trim()`); !regexp.MustCompile(`^\d\d:\d\d$`).MatchString(got) {
+		t.Errorf("Arabic time button %q, want 24-hour Western digits", got)
+	}
 	p.open("/datenschutz") // the choice holds on the next page
 	if got := eval[string](p, `document.documentElement.lang + " " + document.dir`); got != "ar rtl" {
 		t.Errorf("next page after choosing Arabic: %q", got)

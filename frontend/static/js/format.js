@@ -36,8 +36,8 @@ function inZone(at, zone) {
   return new Date(Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour % 24, +p.minute));
 }
 
-// Arabic with Western digits, as in the mails and on German documents.
-const locales = { de: "de-DE", en: "en-GB", ar: "ar-u-nu-latn" };
+// Arabic with Western digits and the 24-hour clock, as in the mails.
+const locales = { de: "de-DE", en: "en-GB", ar: "ar-u-nu-latn-hc-h23" };
 
 /** @param {string} iso @param {string} lang @returns {string} e.g. 10:30 */
 export function fmtTime(iso, lang) {
