@@ -11,7 +11,7 @@ import (
 // shows its context (citizen, topic, conversation language, service,
 // time); while the room is not open it offers no "end for everyone". The
 // calendar shows the interpreter need beside the citizen; notes name
-// their author.
+// their author. An appointment that is not the clerk's gets staff words.
 func TestBrowserConsoleCaseContext(t *testing.T) {
 	env := browserEnv(t, func(c *Config) { c.BookingChallenge.Enabled = false })
 	admin := env.login(testAdminEmail)
@@ -37,6 +37,13 @@ func TestBrowserConsoleCaseContext(t *testing.T) {
 	clk.wait("room not open: nothing to end", `document.getElementById("room-status").textContent.startsWith("Der Raum öffnet am") && document.getElementById("end-call").hidden`)
 	clk.wait("note names its author", `document.querySelector("#timeline li.note")?.textContent.startsWith("Notiz von Frau Schmidt,")`)
 	clk.a11y("console case context")
+
+	// An appointment that is not the clerk's: staff words, nothing to end.
+	clk.open("/staff/console/99999?lang=de")
+	clk.wait("staff text for a missing appointment", `document.getElementById("room-status").textContent.includes("nicht zu Ihren Terminen") && document.getElementById("end-call").hidden && document.getElementById("case-context").hidden`)
+	if txt := eval[string](clk, `document.querySelector("main").textContent`); strings.Contains(txt, "E-Mail") {
+		t.Errorf("console for a missing appointment speaks to citizens: %q", txt)
+	}
 
 	clk.open("/staff?lang=de")
 	clk.click("#view-week")

@@ -44,7 +44,7 @@ async function loadAppointment() {
   try {
     ap = await api.request("GET", `/clerk/appointments/${st.id}`);
   } catch (err) {
-    $("case-status").textContent = errorText(err);
+    $("case-status").textContent = staffError(err);
     return;
   }
   st.caseNo ||= ap.case_number;
@@ -63,12 +63,19 @@ async function loadAppointment() {
   $("case-context").hidden = false;
 }
 
+/** API errors in the words staff need: the shared texts speak to
+ * citizens ("use the link from your e-mail"). */
+function staffError(err) {
+  const key = "console.error." + (err && err.code);
+  return t(key) !== key ? t(key) : errorText(err);
+}
+
 function setHeading() { tr($("console-h1"), "console.h1", { caseNo: st.caseNo }); }
 
 async function connect() {
   const first = await api.staffTicket(st.id).catch((err) => err);
   if (first instanceof Error) {
-    $("room-status").textContent = errorText(first);
+    $("room-status").textContent = staffError(first);
     $("end-call").hidden = true; // no call to end
     return;
   }
@@ -171,7 +178,7 @@ async function loadCase() {
   try {
     st.case = await api.caseGet(st.caseNo);
   } catch (err) {
-    $("case-status").textContent = errorText(err);
+    $("case-status").textContent = staffError(err);
     return;
   }
   renderTimeline($("timeline"), st.case);
@@ -187,7 +194,7 @@ async function invite() {
     $("invite-url").focus();
     $("invite-url").select();
   } catch (err) {
-    $("case-status").textContent = errorText(err);
+    $("case-status").textContent = staffError(err);
   }
 }
 
@@ -196,7 +203,7 @@ async function setStatus(s) {
     await api.setStatus(st.caseNo, s);
     await loadCase();
   } catch (err) {
-    $("case-status").textContent = errorText(err);
+    $("case-status").textContent = staffError(err);
   }
 }
 
