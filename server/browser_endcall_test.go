@@ -2,7 +2,8 @@ package server
 
 import "testing"
 
-// TestBrowserEndForEveryoneAsksAndReopens: "end for everyone" asks in a
+// TestBrowserEndForEveryoneAsksAndReopens: a clerk who left rejoins;
+// "end for everyone" asks in a
 // dialog first (cancel keeps the call); once ended, the citizen reads that
 // the call is paused, not over, and the clerk can open the room again
 // while the slot runs, after which the citizen's page brings them back; a
@@ -19,6 +20,15 @@ func TestBrowserEndForEveryoneAsksAndReopens(t *testing.T) {
 	clk.wait("citizen waiting", `document.querySelector("#waiting-list [data-admit]")`)
 	clk.click("#waiting-list [data-admit]")
 	cit.wait("in the call", `document.documentElement.dataset.view === "v-call"`)
+
+	// The clerk leaves and comes back; the citizen stays in the room.
+	clk.click("#btn-leave")
+	clk.wait("rejoin offered", `!document.getElementById("rejoin").hidden && document.getElementById("rejoin").textContent === "Wieder beitreten"`)
+	clk.click("#rejoin")
+	clk.wait("clerk back in the call", `document.documentElement.dataset.room === "admitted" && document.querySelector("#call video")`)
+	if v := eval[string](cit, `document.documentElement.dataset.view`); v != "v-call" {
+		t.Fatalf("the clerk's leaving ended the citizen's call: %s", v)
+	}
 
 	clk.click("#end-call")
 	clk.wait("asked first", `document.getElementById("end-dialog").open && document.getElementById("end-dialog").contains(document.activeElement)`)
