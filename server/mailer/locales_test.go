@@ -88,3 +88,20 @@ func TestDurationForms(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderDirection: an Arabic mail is laid out right to left, the
+// others left to right.
+func TestRenderDirection(t *testing.T) {
+	r := NewRenderer(Options{PublicURL: "https://termine.example.de", Location: time.UTC, Now: time.Now})
+	for lang, want := range map[string]string{"ar": `dir="rtl"`, "de": `dir="ltr"`, "tr": `dir="ltr"`} {
+		start := time.Date(2026, 3, 30, 9, 0, 0, 0, time.UTC)
+		m, err := r.Render(booking.MailData{Kind: booking.MailConfirmation, Language: lang, To: "e@example.org",
+			Appointment: booking.Appointment{CaseNumber: "2026-0001", Start: start, End: start.Add(30 * time.Minute)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(m.HTML, want) || strings.Contains(m.HTML, "ZgotmplZ") {
+			t.Errorf("%s mail lacks %s or has an unsafe style:\n%s", lang, want, m.HTML)
+		}
+	}
+}

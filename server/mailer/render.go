@@ -63,6 +63,7 @@ type mailLine struct{ Label, Value string }
 
 type mailView struct {
 	Lang, Subject, Heading string
+	Dir, Start, End        string // writing direction; where a line starts and ends
 	Lines                  []mailLine
 	JoinLabel, JoinURL     string
 	ManageLabel, ManageURL string
@@ -97,10 +98,10 @@ const textMailTemplate = `{{.Heading}}
 {{end}}`
 
 const htmlMailTemplate = `<!DOCTYPE html>
-<html lang="{{.Lang}}"><head><meta charset="utf-8"><title>{{.Subject}}</title></head>
+<html lang="{{.Lang}}" dir="{{.Dir}}"><head><meta charset="utf-8"><title>{{.Subject}}</title></head>
 <body style="font-family:sans-serif;line-height:1.5">
 <p>{{.Heading}}</p>
-<table>{{range .Lines}}<tr><th style="text-align:left;padding-right:1em">{{.Label}}</th><td>{{.Value}}</td></tr>{{end}}</table>
+<table>{{range .Lines}}<tr><th style="text-align:{{$.Start}};padding-{{$.End}}:1em">{{.Label}}</th><td>{{.Value}}</td></tr>{{end}}</table>
 {{if .JoinURL}}<p><a href="{{.JoinURL}}">{{.JoinLabel}}</a></p>{{end}}
 {{if .ManageURL}}<p><a href="{{.ManageURL}}">{{.ManageLabel}}</a></p>{{end}}
 <p style="color:#555;font-size:small">{{.Footer}}</p>
@@ -115,7 +116,10 @@ func (r *Renderer) Render(d booking.MailData) (booking.Mail, error) {
 	start, end := ap.Start.In(r.loc), ap.End.In(r.loc)
 	// The subject becomes a mail header: it must stay on one line.
 	v := mailView{Lang: lang, Subject: ical.SafeLine(fmt.Sprintf(t.subject[d.Kind], ap.CaseNumber)), Heading: t.heading[d.Kind], Footer: t.footer,
-		Office: r.office}
+		Office: r.office, Dir: "ltr", Start: "left", End: "right"}
+	if lang == "ar" {
+		v.Dir, v.Start, v.End = "rtl", "right", "left"
+	}
 	if d.Kind == booking.MailReminder {
 		v.Heading = fmt.Sprintf(t.reminder, t.hoursFmt(d.Before))
 	}
