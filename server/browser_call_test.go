@@ -67,6 +67,13 @@ func TestBrowserCallTilesAndWaitingRoom(t *testing.T) {
 	clk.key(kb.Enter)
 	clk.wait("tile pinned", tile+`.hasAttribute("data-pinned") && `+tile+`.querySelector(".tile-pin").getAttribute("aria-pressed") === "true"`)
 
+	// Fullscreen shows the stage with its controls; the button says so and
+	// leaves it again.
+	clk.click("#btn-full")
+	clk.wait("stage fullscreen", `document.fullscreenElement && document.fullscreenElement.id === "call-view" && document.getElementById("btn-full").getAttribute("aria-pressed") === "true"`)
+	clk.click("#btn-full")
+	clk.wait("fullscreen left", `!document.fullscreenElement && document.getElementById("btn-full").getAttribute("aria-pressed") === "false"`)
+
 	cit.checkpoint("call with tiles")
 	clk.checkpoint("console call with tiles")
 

@@ -69,7 +69,9 @@ export function mountCall(root, room, opts) {
     el("div", { class: "field" }, el("label", { for: "chat-input", text: "call.chatLabel" }), input),
     el("button", { type: "submit", id: "chat-send", text: "call.send" }));
   const chat = el("section", { class: "panel", id: "chat", "aria-labelledby": "chat-h" }, el("h2", { id: "chat-h", text: "call.chat" }), log, chatForm);
-  root.append(banner, quality, events, stage, toolbar, chat);
+  // Fullscreen takes the stage with its controls, so they stay in reach.
+  const view = el("div", { class: "call-view", id: "call-view" }, stage, toolbar);
+  root.append(banner, quality, events, view, chat);
 
   mic.addEventListener("click", () => {
     const muted = mic.getAttribute("aria-pressed") !== "true";
@@ -81,12 +83,11 @@ export function mountCall(root, room, opts) {
     room.setVideoMuted(off);
     setToggle(cam, off, "call.camIsOff", "call.camIsOn");
   });
-  // The stage with its tiles goes fullscreen, so a pinned tile fills it.
   full.addEventListener("click", () => {
     if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
-    else stage.requestFullscreen().catch(() => {});
+    else view.requestFullscreen().catch(() => {});
   });
-  const onFull = () => setToggle(full, document.fullscreenElement === stage, "call.fullscreenOn", "call.fullscreenOff");
+  const onFull = () => setToggle(full, document.fullscreenElement === view, "call.fullscreenOn", "call.fullscreenOff");
   document.addEventListener("fullscreenchange", onFull);
   screen.addEventListener("click", async () => {
     if (room.screen) {
