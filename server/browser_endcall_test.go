@@ -2,12 +2,12 @@ package server
 
 import "testing"
 
-// TestBrowserEndForEveryoneAsksAndReopens: a clerk who left rejoins;
-// "end for everyone" asks in a
-// dialog first (cancel keeps the call); once ended, the citizen reads that
-// the call is paused, not over, and the clerk can open the room again
-// while the slot runs, after which the citizen's page brings them back; a
-// second tab taking over gives the first its own heading.
+// TestBrowserEndForEveryoneAsksAndReopens: a clerk who left rejoins; "end
+// for everyone" asks in a dialog first (cancel keeps the call); once
+// ended, the citizen reads that the call is paused, not over, and the
+// clerk can open the room again while the slot runs, after which the
+// citizen's page brings them back; a second tab taking over gives the
+// first its own heading.
 func TestBrowserEndForEveryoneAsksAndReopens(t *testing.T) {
 	env := browserEnv(t, func(c *Config) { c.BookingChallenge.Enabled = false })
 	f, b, clk := consoleFixture(t, env)
