@@ -30,7 +30,20 @@ async function main() {
   await Promise.all([loadHours(), loadClosures()]);
 }
 
-function say(key, vars) { tr($("admin-status"), key, vars); }
+// A result is told right below the section's table, above its form, and
+// takes the focus there: a status at the top of the long page went unseen,
+// and the button that caused it is often gone with the redrawn table.
+/** @param {"services"|"hours"|"closures"|"users"} section */
+function say(section, key, vars) { showMsg(section, (p) => tr(p, key, vars)); }
+
+function sayError(section, err) { showMsg(section, (p) => { delete p.dataset.i18n; p.textContent = errorText(err); }); }
+
+function showMsg(section, write) {
+  const p = $(section + "-msg");
+  write(p);
+  p.hidden = false;
+  p.focus();
+}
 
 function table(captionKey, heads, rows) {
   return el("table", {}, el("caption", { class: "visually-hidden", text: captionKey }),
@@ -45,8 +58,8 @@ async function loadServices() {
     edit.addEventListener("click", () => editService(s));
     const pub = el("button", { type: "button", "data-publish": s.id, text: s.published ? "admin.unpublish" : "admin.publish", vars: { name: s.name } });
     pub.addEventListener("click", async () => {
-      try { await api.updateService(s.id, { ...serviceBody(s), published: !s.published }); say(s.published ? "admin.unpublished" : "admin.published", { name: s.name }); await loadServices(); }
-      catch (err) { $("admin-status").textContent = errorText(err); }
+      try { await api.updateService(s.id, { ...serviceBody(s), published: !s.published }); await loadServices(); say("services", s.published ? "admin.unpublished" : "admin.published", { name: s.name }); }
+      catch (err) { sayError("services", err); }
     });
     return el("tr", {}, el("td", {}, s.name), el("td", { text: "book.duration", vars: { n: s.duration_minutes } }),
       el("td", { text: s.published ? "admin.isPublished" : "admin.isDraft" }), el("td", { class: "actions" }, edit, pub));
@@ -84,12 +97,12 @@ async function saveService(e) {
   try {
     const id = v("id");
     const s = id ? await api.updateService(id, body) : await api.createService(body);
-    say(id ? "admin.serviceSaved" : "admin.serviceCreated", { name: s.name });
     f.reset();
     f.elements.namedItem("id").value = "";
     await loadServices();
     $("h-service").value = String(s.id);
     await loadHours();
+    say("services", id ? "admin.serviceSaved" : "admin.serviceCreated", { name: s.name });
   } catch (err) { showErrors(f, err, "admin.err"); }
 }
 
@@ -100,7 +113,9 @@ async function loadHours() {
   const name = (id) => (st.users.find((u) => u.id === id) || { name: "#" + id }).name;
   const rows = list.map((h) => {
     const del = el("button", { type: "button", class: "danger", text: "admin.delete" });
-    del.addEventListener("click", async () => { await api.deleteHours(h.id); say("admin.deleted"); loadHours(); });
+    del.addEventListener("click", async () => {
+      try { await api.deleteHours(h.id); await loadHours(); say("hours", "admin.deleted"); } catch (err) { sayError("hours", err); }
+    });
     return el("tr", {}, el("td", { text: "weekday." + h.weekday }), el("td", {}, `${h.start}–${h.end}`), el("td", {}, name(h.clerk_id)), el("td", {}, del));
   });
   $("hours-table").replaceChildren(list.length ? table("admin.hours", ["admin.weekday", "admin.time", "admin.hClerk", "admin.colAction"], rows) : el("p", { text: "admin.noHours" }));
@@ -112,13 +127,21 @@ async function addHours(e) {
   clearErrors(f);
   const days = [...f.querySelectorAll('input[name="weekday"]:checked')].map((c) => +c.value);
   if (!days.length) { showErrors(f, { code: "invalid", fields: { start: t("admin.pickWeekday") } }, "admin.errHours"); return; }
+  const btn = $("hours-add");
+  btn.disabled = true; // one add per click, however often it is pressed
+  let added = 0;
   try {
     for (const wd of days) {
       await api.addHours($("h-service").value, { clerk_id: +f.elements.namedItem("clerk_id").value, weekday: wd, start: f.elements.namedItem("start").value, end: f.elements.namedItem("end").value });
+      added++;
     }
-    say("admin.hoursAdded", { n: days.length });
+    f.reset(); // a second press must not add the same hours again
     await loadHours();
-  } catch (err) { showErrors(f, err, "admin.errHours"); }
+    say("hours", "admin.hoursAdded", { n: added });
+  } catch (err) {
+    showErrors(f, err, "admin.errHours");
+    if (added) await loadHours();
+  } finally { btn.disabled = false; }
 }
 
 async function loadClosures() {
@@ -126,7 +149,9 @@ async function loadClosures() {
   const name = (id) => (id ? (st.users.find((u) => u.id === id) || { name: "#" + id }).name : t("admin.wholeOffice"));
   const rows = list.map((c) => {
     const del = el("button", { type: "button", class: "danger", text: "admin.delete" });
-    del.addEventListener("click", async () => { await api.deleteClosure(c.id); say("admin.deleted"); loadClosures(); });
+    del.addEventListener("click", async () => {
+      try { await api.deleteClosure(c.id); await loadClosures(); say("closures", "admin.deleted"); } catch (err) { sayError("closures", err); }
+    });
     return el("tr", {}, el("td", { text: "fmt.date", vars: { startDate: c.date } }), el("td", {}, name(c.clerk_id)), el("td", {}, c.reason || ""), el("td", {}, del));
   });
   $("closures-table").replaceChildren(list.length ? table("admin.closures", ["admin.cDate", "admin.cClerk", "admin.cReason", "admin.colAction"], rows) : el("p", { text: "admin.noClosures" }));
@@ -140,8 +165,8 @@ async function addClosure(e) {
     await api.addClosure({ date: f.elements.namedItem("date").value, reason: f.elements.namedItem("reason").value, ...(clerk ? { clerk_id: +clerk } : {}) });
     clearErrors(f);
     f.reset();
-    say("admin.closureAdded");
     await loadClosures();
+    say("closures", "admin.closureAdded");
   } catch (err) { showErrors(f, err, "admin.err"); }
 }
 
@@ -150,8 +175,8 @@ async function loadUsers() {
   const rows = st.users.map((u) => {
     const toggle = el("button", { type: "button", "data-toggle": u.id, text: u.active ? "admin.deactivate" : "admin.activate", vars: { name: u.name } });
     toggle.addEventListener("click", async () => {
-      try { await api.updateUser(u.id, { active: !u.active }); say(u.active ? "admin.deactivated" : "admin.activated", { name: u.name }); await loadUsers(); }
-      catch (err) { $("admin-status").textContent = errorText(err); }
+      try { await api.updateUser(u.id, { active: !u.active }); await loadUsers(); say("users", u.active ? "admin.deactivated" : "admin.activated", { name: u.name }); }
+      catch (err) { sayError("users", err); }
     });
     const pw = el("button", { type: "button", "data-password": u.id, text: "admin.resetPassword", vars: { name: u.name } });
     pw.addEventListener("click", () => {
@@ -179,8 +204,8 @@ async function createUser(e) {
     const u = await api.createUser({ name: v("name"), email: v("email"), password: v("password"), role: v("role") });
     clearErrors(f);
     f.reset();
-    say("admin.userCreated", { name: u.name });
     await loadUsers();
+    say("users", "admin.userCreated", { name: u.name });
   } catch (err) { showErrors(f, err, "admin.err"); }
 }
 
@@ -191,7 +216,7 @@ async function resetPassword(e) {
     await api.updateUser(f.elements.namedItem("id").value, { password: f.elements.namedItem("password").value });
     f.reset();
     f.hidden = true;
-    say("admin.passwordReset");
+    say("users", "admin.passwordReset");
   } catch (err) { showErrors(f, err, "admin.err"); }
 }
 
