@@ -72,6 +72,18 @@ func TestBrowserLanguages(t *testing.T) {
 	p.axeCheck("privacy notice [ar]")
 	p.screenshots("privacy notice [ar]")
 
+	// Every citizen language: the static pages pass axe-core and show no
+	// catalog key in place of a text.
+	for _, lang := range []string{"tr", "ar", "uk", "ru", "pl"} {
+		for _, page := range []string{"/", "/datenschutz", "/barrierefreiheit", "/impressum"} {
+			p.open(page + "?lang=" + lang)
+			if raw := eval[[]string](p, `[...document.querySelectorAll("[data-i18n]")].filter((e) => e.textContent === e.dataset.i18n).map((e) => e.dataset.i18n)`); len(raw) > 0 {
+				t.Errorf("%s [%s] shows keys: %v", page, lang, raw)
+			}
+			p.axeCheck(page + " [" + lang + "]")
+		}
+	}
+
 	p.open("/?lang=en")
 	p.click("[data-service]")
 	p.wait("times", `document.documentElement.dataset.view === "v-slots" && document.querySelectorAll("#day-times .time").length > 0`)
