@@ -36,7 +36,7 @@ func TestBrowserConsoleCaseContext(t *testing.T) {
 	clk.wait("case found without ?case=", `document.getElementById("console-h1").textContent.includes(`+jsString(bk.CaseNumber)+`) && document.getElementById("case-status").textContent.startsWith("Stand des Vorgangs")`)
 	clk.wait("room not open: nothing to end", `document.getElementById("room-status").textContent.startsWith("Der Raum öffnet am") && document.getElementById("end-call").hidden`)
 	clk.wait("note names its author", `document.querySelector("#timeline li.note")?.textContent.startsWith("Notiz von Frau Schmidt,")`)
-	clk.a11y("console case context")
+	clk.checkpoint("console case context")
 
 	// An appointment that is not the clerk's: staff words, nothing to end.
 	clk.open("/staff/console/99999?lang=de")

@@ -32,7 +32,7 @@ func TestBrowserEndForEveryoneAsksAndReopens(t *testing.T) {
 
 	clk.click("#end-call")
 	clk.wait("asked first", `document.getElementById("end-dialog").open && document.getElementById("end-dialog").contains(document.activeElement)`)
-	clk.a11y("console end dialog")
+	clk.checkpoint("console end dialog")
 	clk.wait("dialog still open", `document.getElementById("end-dialog").open`)
 	clk.click("#end-cancel")
 	clk.wait("dialog closed, focus back", `!document.getElementById("end-dialog").open && document.activeElement.id === "end-call"`)
@@ -46,9 +46,9 @@ func TestBrowserEndForEveryoneAsksAndReopens(t *testing.T) {
 	if h := eval[string](cit, `document.getElementById("end-h1").dataset.i18n`); h != "join.endH1.paused" {
 		t.Errorf("citizen heading %q, want join.endH1.paused", h)
 	}
-	cit.a11y("join paused")
+	cit.checkpoint("join paused")
 	clk.wait("staff text and reopen offered", `!document.getElementById("rejoin").hidden && document.getElementById("room-status").textContent.startsWith("Sie haben das Gespräch für alle beendet.")`)
-	clk.a11y("console ended")
+	clk.checkpoint("console ended")
 
 	clk.click("#rejoin")
 	clk.wait("room open again", `document.documentElement.dataset.room === "admitted"`)
@@ -66,5 +66,5 @@ func TestBrowserEndForEveryoneAsksAndReopens(t *testing.T) {
 	cit2.wait("device check", `document.documentElement.dataset.view === "v-check" && document.getElementById("preview").videoWidth > 0`)
 	cit2.click("#to-waiting")
 	cit.wait("taken over", `document.documentElement.dataset.view === "v-end" && document.getElementById("end-h1").dataset.i18n === "join.endH1.replaced"`)
-	cit.axeCheck("join replaced")
+	cit.checkpoint("join replaced")
 }

@@ -46,5 +46,5 @@ func TestBrowserTooEarlySaysJoinEarly(t *testing.T) {
 	if eval[bool](cit, `!!document.getElementById("preview").srcObject`) {
 		t.Error("the device check started although the room is not open")
 	}
-	cit.a11y("join too early")
+	cit.checkpoint("join too early")
 }
