@@ -67,6 +67,16 @@ func TestBrowserCallTilesAndWaitingRoom(t *testing.T) {
 	clk.key(kb.Enter)
 	clk.wait("tile pinned", tile+`.hasAttribute("data-pinned") && `+tile+`.querySelector(".tile-pin").getAttribute("aria-pressed") === "true"`)
 
+	// The citizen shares a screen: at the clerk it gets a wide tile and
+	// the self view leaves the picture instead of covering it.
+	cit.click("#btn-screen")
+	cit.wait("sharing", `document.getElementById("btn-screen").getAttribute("aria-pressed") === "true"`)
+	clk.wait("screen tile", `(() => { const s = document.querySelector("#remotes .tile[data-screen] video"); if (!s || s.videoWidth === 0) return false;
+		const a = s.getBoundingClientRect(), b = document.getElementById("local-video").getBoundingClientRect();
+		return b.top >= a.bottom || b.bottom <= a.top || b.left >= a.right || b.right <= a.left; })()`)
+	cit.click("#btn-screen")
+	clk.wait("screen tile gone", `!document.querySelector("#remotes .tile[data-screen]")`)
+
 	// Fullscreen shows the stage with its controls; the button says so and
 	// leaves it again.
 	clk.click("#btn-full")
