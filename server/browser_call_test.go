@@ -9,8 +9,10 @@ import (
 // TestBrowserCallTilesAndWaitingRoom: the waiting citizen sees their own
 // picture, learns that the clerk is there and reads the clerk's preset
 // note in their own language; in the call every tile names the person and
-// their role, and a muted microphone shows on the tile the others see. A
-// tile is pinned large from the keyboard, and a leave is announced.
+// their role, and a muted microphone and a camera turned off show on the
+// tile the others see, as does the ring while they speak; a shared screen
+// is not covered by the self view. A tile is pinned large from the
+// keyboard, fullscreen keeps the controls, and a leave is announced.
 // Waiting room and call pass axe in both languages.
 func TestBrowserCallTilesAndWaitingRoom(t *testing.T) {
 	env := browserEnv(t, func(c *Config) { c.BookingChallenge.Enabled = false })
@@ -61,6 +63,9 @@ func TestBrowserCallTilesAndWaitingRoom(t *testing.T) {
 	cit.wait("mic button says muted", `document.getElementById("btn-mic").getAttribute("aria-pressed") === "true" && document.querySelector("#btn-mic span").dataset.i18n === "call.micIsOff"`)
 	clk.wait("muted on the clerk's tile", `!`+tile+`.querySelector("[data-mic-off]").hidden`)
 	clk.wait("no ring while muted", `!`+tile+`.hasAttribute("data-speaking")`)
+	cit.click("#btn-cam")
+	cit.wait("camera button says off", `document.getElementById("btn-cam").getAttribute("aria-pressed") === "true" && document.querySelector("#btn-cam span").dataset.i18n === "call.camIsOff"`)
+	clk.wait("camera off on the clerk's tile", `!`+tile+`.querySelector("[data-cam-off]").hidden`)
 
 	// Pin the citizen's tile large with the keyboard only.
 	clk.tabTo(`#remotes .tile[data-participant="` + citizenPID + `"] .tile-pin`)
