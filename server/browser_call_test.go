@@ -1,9 +1,14 @@
 package server
 
 import (
+	"context"
+	"net/http"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/sprechstunde/sprechstunde/sfu/signaling"
 )
 
 // TestBrowserCallTilesAndWaitingRoom: the waiting citizen sees their own
@@ -12,7 +17,8 @@ import (
 // their role, and a muted microphone and a camera turned off show on the
 // tile the others see, as does the ring while they speak; a shared screen
 // is not covered by the self view. A tile is pinned large from the
-// keyboard, fullscreen keeps the controls, and a leave is announced.
+// keyboard, fullscreen keeps the controls, an interpreter without camera
+// gets a named tile, and arrivals and leaves are announced.
 // Waiting room and call pass axe in both languages.
 func TestBrowserCallTilesAndWaitingRoom(t *testing.T) {
 	env := browserEnv(t, func(c *Config) { c.BookingChallenge.Enabled = false })
@@ -72,6 +78,28 @@ func TestBrowserCallTilesAndWaitingRoom(t *testing.T) {
 	clk.key(kb.Enter)
 	clk.wait("tile pinned", tile+`.hasAttribute("data-pinned") && `+tile+`.querySelector(".tile-pin").getAttribute("aria-pressed") === "true"`)
 
+	// An interpreter joins without camera or microphone: named on a tile
+	// all the same, and the citizen hears of the arrival.
+	clk.click("#invite")
+	clk.wait("guest link", `document.getElementById("invite-url").value.includes("/guest/")`)
+	token := lastSegment(eval[string](clk, `document.getElementById("invite-url").value`))
+	guest := env.client()
+	guest.mustDo("POST", "/api/v1/guest/"+token, map[string]string{"name": "Dolmetscherin Ayse"}, http.StatusOK, nil)
+	var gt ticketOut
+	guest.mustDo("POST", "/api/v1/rooms/ticket", nil, http.StatusOK, &gt)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	g := f.dial(t, ctx, gt.Ticket, false)
+	j, err := g.WaitType(ctx, signaling.TypeJoined)
+	if err != nil {
+		t.Fatal(err)
+	}
+	guestPID := j.(*signaling.Joined).ParticipantID
+	clk.click(`#waiting-list [data-admit="` + guestPID + `"]`)
+	clk.wait("the interpreter's tile", `(() => { const f = document.querySelector('#remotes .tile[data-participant="`+guestPID+`"]');
+		return f && f.querySelector(".tile-name").textContent === "Dolmetscherin Ayse" && f.querySelector(".tile-role").dataset.i18n === "call.role.guest"; })()`)
+	cit.wait("the interpreter's arrival announced", `document.getElementById("call-events").textContent.includes("Dolmetscherin Ayse")`)
+
 	// The citizen shares a screen: at the clerk it gets a wide tile and
 	// the self view leaves the picture instead of covering it.
 	cit.click("#btn-screen")
@@ -94,5 +122,5 @@ func TestBrowserCallTilesAndWaitingRoom(t *testing.T) {
 
 	// The citizen leaves: the clerk reads it, visibly and in the live region.
 	cit.click("#btn-leave")
-	clk.wait("leave announced", `document.getElementById("call-events").textContent.includes("Erika Mustermann")`)
+	clk.wait("leave announced", `document.getElementById("call-events").dataset.i18n === "call.leftBy" && document.getElementById("call-events").textContent.includes("Erika Mustermann")`)
 }

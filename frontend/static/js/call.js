@@ -116,6 +116,7 @@ export function mountCall(root, room, opts) {
   room.on("participants", (list) => {
     for (const p of list) names.set(p.participantId, p.displayName);
     tiles.roster(list.filter((p) => p.participantId !== room.participantId));
+    layout();
   });
   room.on("mute", (m) => tiles.mute(m));
   room.on("chat", (m) => {

@@ -1,5 +1,6 @@
-// The call's video tiles: one per remote stream, each captioned with the
-// person's name and role, a muted-microphone and a camera-off sign, a ring
+// The call's video tiles: one per person in the call (also without a
+// camera, so everyone present is named) and one per shared screen, each
+// captioned with the person's name and role, a muted-microphone and a camera-off sign, a ring
 // while they speak, and a button that shows the tile large (a sign-language
 // interpreter needs to be seen big). Joins and leaves are announced.
 import { t, tr } from "./i18n.js";
@@ -37,7 +38,9 @@ export function tileGrid(grid, events) {
     tr(fig.querySelector(".tile-pin span"), "call.pin", { name });
     if (fig.dataset.screen) return;
     fig.querySelector("[data-mic-off]").hidden = !(p && p.audioMuted);
-    fig.querySelector("[data-cam-off]").hidden = !(p && p.videoMuted);
+    // Camera off: turned off, or a stream that came without any (audio only).
+    const s = /** @type {MediaStream|null} */ (v.srcObject);
+    fig.querySelector("[data-cam-off]").hidden = !(p && (p.videoMuted || (s && s.getVideoTracks().length === 0)));
   }
 
   function pin(fig) {
@@ -50,6 +53,24 @@ export function tileGrid(grid, events) {
       fig.setAttribute("data-pinned", "");
       fig.querySelector(".tile-pin").setAttribute("aria-pressed", "true");
     }
+  }
+
+  /** The tile of a stream, made on first use. @param {string} id stream id @param {string} pid @param {boolean} screen */
+  function tile(id, pid, screen) {
+    const old = grid.querySelector(`.tile[data-stream="${CSS.escape(id)}"]`);
+    if (old) return old;
+    const pinBtn = el("button", { type: "button", class: "tile-pin", "aria-pressed": "false" }, el("span"));
+    const fig = el("figure", { class: "tile", "data-stream": id, "data-participant": pid, "data-screen": screen ? "1" : null },
+      el("video", { autoplay: true, playsinline: true }),
+      el("figcaption", { class: "tile-label" },
+        el("span", { class: "tile-name" }), " ", el("span", { class: "tile-role" }),
+        screen ? null : el("span", { class: "tile-state", "data-mic-off": "", hidden: true }, icon("micOff"), el("span", { text: "call.micOffState" })),
+        screen ? null : el("span", { class: "tile-state", "data-cam-off": "", hidden: true }, icon("camOff"), el("span", { text: "call.camOffState" })),
+        screen ? null : el("span", { class: "tile-state tile-speaking", hidden: true, text: "call.speaking" })),
+      pinBtn);
+    pinBtn.addEventListener("click", () => pin(fig));
+    grid.append(fig);
+    return fig;
   }
 
   function announce(key, p) {
@@ -72,6 +93,8 @@ export function tileGrid(grid, events) {
       known = true;
       people.clear();
       for (const [id, p] of next) people.set(id, p);
+      for (const fig of grid.querySelectorAll(".tile")) if (!people.has(fig.dataset.participant)) fig.remove();
+      for (const id of people.keys()) tile(id, id, false); // a camera stream's id is its participant's
       for (const fig of grid.querySelectorAll(".tile")) caption(fig);
     },
     /** @param {{participantId:string,audio:boolean,video:boolean}} m */
@@ -84,29 +107,18 @@ export function tileGrid(grid, events) {
     },
     /** @param {MediaStream} stream @param {string} pid @param {boolean} screen */
     add(stream, pid, screen) {
-      let fig = grid.querySelector(`.tile[data-stream="${CSS.escape(stream.id)}"]`);
-      if (!fig) {
-        const v = el("video", { autoplay: true, playsinline: true });
-        const pinBtn = el("button", { type: "button", class: "tile-pin", "aria-pressed": "false" }, el("span"));
-        fig = el("figure", { class: "tile", "data-stream": stream.id, "data-participant": pid, "data-screen": screen ? "1" : null }, v,
-          el("figcaption", { class: "tile-label" },
-            el("span", { class: "tile-name" }), " ", el("span", { class: "tile-role" }),
-            screen ? null : el("span", { class: "tile-state", "data-mic-off": "", hidden: true }, icon("micOff"), el("span", { text: "call.micOffState" })),
-            screen ? null : el("span", { class: "tile-state", "data-cam-off": "", hidden: true }, icon("camOff"), el("span", { text: "call.camOffState" })),
-            screen ? null : el("span", { class: "tile-state tile-speaking", hidden: true, text: "call.speaking" })),
-          pinBtn);
-        pinBtn.addEventListener("click", () => pin(fig));
-        grid.append(fig);
-      }
+      const fig = tile(stream.id, pid, screen);
       const v = /** @type {HTMLVideoElement} */ (fig.querySelector("video"));
       if (v.srcObject !== stream) v.srcObject = stream;
       caption(fig);
       return v;
     },
-    /** @param {string} streamId */
+    /** A screen's tile goes; a camera's stays without picture while its person is there. @param {string} streamId */
     remove(streamId) {
       const fig = grid.querySelector(`.tile[data-stream="${CSS.escape(streamId)}"]`);
-      if (fig) fig.remove();
+      if (!fig) return;
+      if (fig.dataset.screen || !people.has(fig.dataset.participant)) fig.remove();
+      else /** @type {HTMLVideoElement} */ (fig.querySelector("video")).srcObject = null;
     },
     clear() { grid.textContent = ""; },
     /** @param {Map<string, number>} levels participant id -> audio level */
