@@ -33,6 +33,8 @@ const (
 	ActionCalendarFeed    = "calendar_feed_rotated"
 	ActionCalendarFeedOff = "calendar_feed_revoked"
 	ActionMailRetried     = "mail_retried"
+	ActionHoursUpdated    = "hours_updated"
+	ActionServiceDeleted  = "service_deleted"
 )
 
 // ActionLoginRateLimited counts the refused (429) login attempts of one

@@ -16,6 +16,9 @@ var (
 	ErrUnauthenticated = errors.New("unauthenticated")
 	ErrExpired         = errors.New("expired")
 	ErrTooLate         = errors.New("too late to change this appointment")
+	// ErrServiceInUse refuses to delete a service that appointments refer to
+	// (their cases and history need it); unpublishing hides it instead.
+	ErrServiceInUse = errors.New("service has appointments")
 )
 
 // ValidationError names every invalid input field with a human-readable reason.

@@ -32,6 +32,9 @@ type ServiceStore interface {
 	UpdateService(ctx context.Context, s Service) error
 	Service(ctx context.Context, id int64) (Service, error)
 	Services(ctx context.Context, publishedOnly bool) ([]Service, error)
+	// DeleteService removes a service and its opening hours, or reports
+	// ErrServiceInUse when an appointment refers to it.
+	DeleteService(ctx context.Context, id int64) error
 }
 
 // ScheduleStore keeps weekly opening hours and closures.
@@ -39,6 +42,8 @@ type ScheduleStore interface {
 	AddOpeningHours(ctx context.Context, h *OpeningHours) error
 	// OpeningHours lists the hours of one service, or of all when serviceID is 0.
 	OpeningHours(ctx context.Context, serviceID int64) ([]OpeningHours, error)
+	// UpdateOpeningHours replaces clerk, weekday and times of an entry.
+	UpdateOpeningHours(ctx context.Context, h OpeningHours) error
 	DeleteOpeningHours(ctx context.Context, id int64) error
 	AddClosure(ctx context.Context, c *Closure) error
 	// Closures lists closures on days from through to, inclusive.

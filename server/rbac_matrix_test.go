@@ -195,6 +195,9 @@ var rbacRules = []rbacRule{
 	{route: "PUT /api/v1/admin/services/:id", want: adminOnly, path: func(f *rbacFixture) string {
 		return "/api/v1/admin/services/" + itoa(f.spareService)
 	}, body: func(*rbacFixture) any { return spareService }},
+	{route: "DELETE /api/v1/admin/services/:id", want: adminOnly, path: func(f *rbacFixture) string {
+		return "/api/v1/admin/services/" + itoa(f.unusedService)
+	}},
 	{route: "GET /api/v1/admin/services/:id/hours", want: adminOnly, path: func(f *rbacFixture) string {
 		return "/api/v1/admin/services/" + itoa(f.spareService) + "/hours"
 	}},
@@ -202,6 +205,11 @@ var rbacRules = []rbacRule{
 		return "/api/v1/admin/services/" + itoa(f.spareService) + "/hours"
 	}, body: func(f *rbacFixture) any {
 		return map[string]any{"clerk_id": f.otherID, "weekday": 2, "start": "14:00", "end": "15:00"}
+	}},
+	{route: "PUT /api/v1/admin/hours/:id", want: adminOnly, path: func(f *rbacFixture) string {
+		return "/api/v1/admin/hours/" + itoa(f.spareHours)
+	}, body: func(f *rbacFixture) any {
+		return map[string]any{"clerk_id": f.spareUser, "weekday": 1, "start": "08:00", "end": "10:00"}
 	}},
 	{route: "DELETE /api/v1/admin/hours/:id", want: adminOnly, path: func(f *rbacFixture) string {
 		return "/api/v1/admin/hours/" + itoa(f.spareHours)
@@ -358,6 +366,7 @@ type rbacFixture struct {
 
 	serviceID, otherID, spareUser int64
 	spareService, spareHours      int64
+	unusedService                 int64 // deleted by the admin
 	spareClosure                  int64
 	main, done                    booking.BookingResult // clerk A's; done has its status changed
 	clients                       [actorCount]*client
@@ -378,6 +387,8 @@ func newRBACFixture(t *testing.T) *rbacFixture {
 	f.spareUser = u.ID
 	admin.mustDo("POST", "/api/v1/admin/services", spareService, http.StatusCreated, &u)
 	f.spareService = u.ID
+	admin.mustDo("POST", "/api/v1/admin/services", spareService, http.StatusCreated, &u)
+	f.unusedService = u.ID
 	admin.mustDo("POST", "/api/v1/admin/services/"+itoa(f.spareService)+"/hours", map[string]any{"clerk_id": f.spareUser,
 		"weekday": 1, "start": "08:00", "end": "09:00"}, http.StatusCreated, &u)
 	f.spareHours = u.ID

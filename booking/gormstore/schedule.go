@@ -41,6 +41,21 @@ func (s *Store) DeleteOpeningHours(ctx context.Context, id int64) error {
 	return s.deleteByID(ctx, &hoursRow{}, id, "hours")
 }
 
+// UpdateOpeningHours implements booking.ScheduleStore.
+func (s *Store) UpdateOpeningHours(ctx context.Context, h booking.OpeningHours) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&hoursRow{}).Where("id = ?", h.ID).Updates(map[string]any{
+			"clerk_id": h.ClerkID, "weekday": h.Weekday, "start_min": int(h.Start), "end_min": int(h.End)})
+		if res.Error != nil {
+			return fmt.Errorf("gormstore: update hours %d: %w", h.ID, mapErr(res.Error))
+		}
+		if res.RowsAffected == 0 {
+			return fmt.Errorf("gormstore: update hours %d: %w", h.ID, booking.ErrNotFound)
+		}
+		return nil
+	})
+}
+
 // AddClosure implements booking.ScheduleStore.
 func (s *Store) AddClosure(ctx context.Context, c *booking.Closure) error {
 	row := closureRow{Day: c.Date.String(), ClerkID: c.ClerkID, Reason: c.Reason}

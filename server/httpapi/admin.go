@@ -182,16 +182,8 @@ func (a *API) handleAddHours(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	v := &booking.ValidationError{}
-	start, err := booking.ParseClock(req.Start)
+	start, end, err := parseHoursTimes(req)
 	if err != nil {
-		v.Add("start", "must be a time like 09:00")
-	}
-	end, err := booking.ParseClock(req.End)
-	if err != nil {
-		v.Add("end", "must be a time like 12:00")
-	}
-	if err := v.Err(); err != nil {
 		return err
 	}
 	h, err := a.office.AddOpeningHours(c.Request().Context(), staff(c).actor(), booking.OpeningHours{

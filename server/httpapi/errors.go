@@ -64,6 +64,8 @@ func toAPIError(err error) *apiError {
 		return newAPIError(http.StatusGone, "expired", "This link has expired.")
 	case errors.Is(err, booking.ErrTooLate):
 		return newAPIError(http.StatusConflict, "too_late", "The appointment has already begun.")
+	case errors.Is(err, booking.ErrServiceInUse):
+		return newAPIError(http.StatusConflict, "service_in_use", "This service has appointments; unpublish it instead of deleting it.")
 	case errors.Is(err, booking.ErrConflict):
 		return newAPIError(http.StatusConflict, "conflict", "The request conflicts with stored data.")
 	case errors.Is(err, booking.ErrForbidden):
