@@ -7,7 +7,8 @@ import (
 
 // TestBrowserAdminHoursMessages: adding hours empties the form (a second
 // press adds nothing twice) and the result shows where the admin is, with
-// the focus on it; so does deleting a row, whose button vanishes.
+// the focus on it; so does deleting a row, whose button vanishes. A row's
+// hours are edited in place, and an unused service is deleted.
 func TestBrowserAdminHoursMessages(t *testing.T) {
 	env := browserEnv(t, nil)
 	admin := env.login(testAdminEmail)
@@ -15,6 +16,9 @@ func TestBrowserAdminHoursMessages(t *testing.T) {
 		"password": testPassword, "role": "clerk"}, http.StatusCreated, nil)
 	admin.mustDo("POST", "/api/v1/admin/services", map[string]any{"name": "Kurzberatung", "duration_minutes": 10,
 		"horizon_days": 3, "published": true}, http.StatusCreated, nil)
+	var unused idJSON
+	admin.mustDo("POST", "/api/v1/admin/services", map[string]any{"name": "Alt", "duration_minutes": 10,
+		"horizon_days": 3}, http.StatusCreated, &unused)
 
 	adm := newBrowser(t, env.srv.URL).tab("admin")
 	adm.open("/admin")
@@ -42,7 +46,23 @@ func TestBrowserAdminHoursMessages(t *testing.T) {
 	adm.click("#hours-table tbody tr button.danger")
 	adm.wait("deleted", `document.querySelectorAll("#hours-table tbody tr").length === 1`)
 	adm.wait("delete message in view and focused", msgInView("hours-msg"))
-	adm.axeCheck("admin after deleting hours")
+
+	adm.click("#hours-table tbody tr [data-edit-hours]")
+	adm.wait("edit mode", `document.querySelector("#hours-form input[name=id]").value !== ""`)
+	adm.fill("#h-end", "11:00")
+	adm.click("#hours-add")
+	adm.wait("edited in place", `document.querySelectorAll("#hours-table tbody tr").length === 1 && `+
+		`document.querySelector("#hours-table tbody").textContent.includes("09:00–11:00")`)
+	adm.wait("save message in view and focused", msgInView("hours-msg"))
+	if id := eval[string](adm, `document.querySelector("#hours-form input[name=id]").value`); id != "" {
+		t.Errorf("form still edits hours %s after saving", id)
+	}
+	adm.axeCheck("admin after editing hours")
+
+	eval[bool](adm, `(window.confirm = () => true, true)`)
+	adm.click(`[data-delete-service="` + itoa(unused.ID) + `"]`)
+	adm.wait("service deleted", `!document.querySelector('[data-delete-service="`+itoa(unused.ID)+`"]')`)
+	adm.wait("delete message in view and focused", msgInView("services-msg"))
 }
 
 // msgInView: the status element has text, the focus, and lies inside the

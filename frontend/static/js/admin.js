@@ -22,6 +22,7 @@ async function main() {
   $("service-form").addEventListener("reset", () => { tr($("service-form-h"), "admin.newService"); clearErrors($("service-form")); });
   $("h-service").addEventListener("change", loadHours);
   $("hours-form").addEventListener("submit", addHours);
+  $("hours-form").addEventListener("reset", () => { clearErrors($("hours-form")); hoursMode(false); });
   $("closure-form").addEventListener("submit", addClosure);
   $("user-form").addEventListener("submit", createUser);
   $("pw-form").addEventListener("submit", resetPassword);
@@ -61,14 +62,27 @@ async function loadServices() {
       try { await api.updateService(s.id, { ...serviceBody(s), published: !s.published }); await loadServices(); say("services", s.published ? "admin.unpublished" : "admin.published", { name: s.name }); }
       catch (err) { sayError("services", err); }
     });
+    const drop = el("button", { type: "button", class: "danger", "data-delete-service": s.id, text: "admin.deleteService", vars: { name: s.name } });
+    drop.addEventListener("click", () => deleteService(s));
     return el("tr", {}, el("td", {}, s.name), el("td", { text: "book.duration", vars: { n: s.duration_minutes } }),
-      el("td", { text: s.published ? "admin.isPublished" : "admin.isDraft" }), el("td", { class: "actions" }, edit, pub));
+      el("td", { text: s.published ? "admin.isPublished" : "admin.isDraft" }), el("td", { class: "actions" }, edit, pub, drop));
   });
   $("services-table").replaceChildren(table("admin.services", ["admin.sName", "admin.sDuration", "admin.state", "admin.colAction"], rows));
   const sel = $("h-service");
   const keep = sel.value;
   sel.replaceChildren(...st.services.map((s) => el("option", { value: s.id }, s.name)));
-  if (keep) sel.value = keep;
+  if (keep && st.services.some((s) => String(s.id) === keep)) sel.value = keep;
+}
+
+/** Deletes a service nobody booked; the API refuses one with appointments (409 service_in_use). */
+async function deleteService(s) {
+  if (!confirm(t("admin.confirmDeleteService", { name: s.name }))) return;
+  try {
+    await api.deleteService(s.id);
+    await loadServices();
+    await loadHours();
+    say("services", "admin.serviceDeleted", { name: s.name });
+  } catch (err) { sayError("services", err); }
 }
 
 function serviceBody(s) {
@@ -116,9 +130,31 @@ async function loadHours() {
     del.addEventListener("click", async () => {
       try { await api.deleteHours(h.id); await loadHours(); say("hours", "admin.deleted"); } catch (err) { sayError("hours", err); }
     });
-    return el("tr", {}, el("td", { text: "weekday." + h.weekday }), el("td", {}, `${h.start}–${h.end}`), el("td", {}, name(h.clerk_id)), el("td", {}, del));
+    const edit = el("button", { type: "button", "data-edit-hours": h.id, text: "admin.editHoursRow", vars: { day: t("weekday." + h.weekday), time: `${h.start}–${h.end}` } });
+    edit.addEventListener("click", () => editHours(h));
+    return el("tr", {}, el("td", { text: "weekday." + h.weekday }), el("td", {}, `${h.start}–${h.end}`), el("td", {}, name(h.clerk_id)), el("td", { class: "actions" }, edit, del));
   });
   $("hours-table").replaceChildren(list.length ? table("admin.hours", ["admin.weekday", "admin.time", "admin.hClerk", "admin.colAction"], rows) : el("p", { text: "admin.noHours" }));
+}
+
+/** Puts one entry into the hours form; saving then changes it in place. */
+function editHours(h) {
+  const f = /** @type {HTMLFormElement} */ ($("hours-form"));
+  f.reset();
+  f.elements.namedItem("id").value = String(h.id);
+  f.elements.namedItem("clerk_id").value = String(h.clerk_id);
+  for (const c of f.querySelectorAll('input[name="weekday"]')) c.checked = c.value === String(h.weekday);
+  f.elements.namedItem("start").value = h.start;
+  f.elements.namedItem("end").value = h.end;
+  hoursMode(true);
+  $("h-clerk").focus();
+}
+
+/** Heading and button say whether the hours form adds or edits. */
+function hoursMode(editing) {
+  if (!editing) $("hours-form").elements.namedItem("id").value = "";
+  tr($("hours-form-h"), editing ? "admin.editHours" : "admin.addHours");
+  tr($("hours-add"), editing ? "admin.save" : "admin.add");
 }
 
 async function addHours(e) {
@@ -127,17 +163,20 @@ async function addHours(e) {
   clearErrors(f);
   const days = [...f.querySelectorAll('input[name="weekday"]:checked')].map((c) => +c.value);
   if (!days.length) { showErrors(f, { code: "invalid", fields: { start: t("admin.pickWeekday") } }, "admin.errHours"); return; }
+  const editing = f.elements.namedItem("id").value;
+  if (editing && days.length !== 1) { showErrors(f, { code: "invalid", fields: { start: t("admin.pickOneWeekday") } }, "admin.errHours"); return; }
   const btn = $("hours-add");
   btn.disabled = true; // one add per click, however often it is pressed
   let added = 0;
   try {
     for (const wd of days) {
-      await api.addHours($("h-service").value, { clerk_id: +f.elements.namedItem("clerk_id").value, weekday: wd, start: f.elements.namedItem("start").value, end: f.elements.namedItem("end").value });
+      const h = { clerk_id: +f.elements.namedItem("clerk_id").value, weekday: wd, start: f.elements.namedItem("start").value, end: f.elements.namedItem("end").value };
+      if (editing) await api.updateHours(editing, h); else await api.addHours($("h-service").value, h);
       added++;
     }
     f.reset(); // a second press must not add the same hours again
     await loadHours();
-    say("hours", "admin.hoursAdded", { n: added });
+    if (editing) say("hours", "admin.hoursSaved"); else say("hours", "admin.hoursAdded", { n: added });
   } catch (err) {
     showErrors(f, err, "admin.errHours");
     if (added) await loadHours();

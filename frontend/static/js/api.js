@@ -115,8 +115,10 @@ export class Api {
   adminServices() { return this.request("GET", "/admin/services"); }
   createService(s) { return this.request("POST", "/admin/services", s); }
   updateService(id, s) { return this.request("PUT", `/admin/services/${id}`, s); }
+  deleteService(id) { return this.request("DELETE", `/admin/services/${id}`); }
   hours(serviceId) { return this.request("GET", `/admin/services/${serviceId}/hours`); }
   addHours(serviceId, h) { return this.request("POST", `/admin/services/${serviceId}/hours`, h); }
+  updateHours(id, h) { return this.request("PUT", `/admin/hours/${id}`, h); }
   deleteHours(id) { return this.request("DELETE", `/admin/hours/${id}`); }
   closures(from, to) { return this.request("GET", `/admin/closures?from=${from}&to=${to}`); }
   addClosure(c) { return this.request("POST", "/admin/closures", c); }
