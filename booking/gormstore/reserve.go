@@ -28,6 +28,9 @@ func (s *Store) Reserve(ctx context.Context, r booking.Reservation, pick booking
 	a := r.Appointment
 	var out booking.Appointment
 	write := func(tx *gorm.DB) error {
+		if err := s.holdService(tx, a.ServiceID); err != nil {
+			return err
+		}
 		view, err := s.reserveView(tx, r)
 		if err != nil {
 			return err
